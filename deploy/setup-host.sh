@@ -16,6 +16,7 @@ PACKAGES=(
   squashfs-tools       # squashfs output
   zstd                 # fast compression
   openssl              # test certificates for ZooKeeper TLS
+  xfsprogs             # xfs root filesystems (DIB FS_TYPE=xfs)
   python3-kazoo        # interop tests with the Python ZooKeeper client
 )
 

@@ -11,6 +11,7 @@ export type ZkErrorCode =
   | 'KILN_ZK_NOT_EMPTY'
   | 'KILN_ZK_BAD_VERSION'
   | 'KILN_ZK_CLOSED' // the client was closed by us
+  | 'KILN_ZK_TLS_INVALID' // zookeeper-tls incomplete or its files unreadable
   | 'KILN_ZK_ERROR';
 
 export class ZkError extends KilnError {

@@ -5,7 +5,7 @@
  * ensemble members, plaintext and TLS (secureClientPort with PEM stores).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { KilnError } from '../errors/kiln-error.js';
@@ -86,7 +86,10 @@ export async function startZooKeeper(options: ZooKeeperServerOptions): Promise<R
   await writeFile(cfgPath, zooCfg(options, dataDir));
   if (options.ensemble) await writeFile(join(dataDir, 'myid'), `${options.ensemble.myId}\n`);
 
-  const logFile = { file: join(options.dir, 'server.log'), append: true } as const;
+  // A raw fd (not execa's {file}, which pipes through this process) so a
+  // detached server holds no handle of ours and the CLI can exit.
+  // (execa's types accept a file descriptor only as a literal number type.)
+  const logFd = openSync(join(options.dir, 'server.log'), 'a') as 3;
   const child = execa(
     'java',
     [
@@ -97,8 +100,9 @@ export async function startZooKeeper(options: ZooKeeperServerOptions): Promise<R
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',
       cfgPath,
     ],
-    { stdin: 'ignore', stdout: logFile, stderr: logFile, detached: options.detached ?? false, reject: false, cleanup: !options.detached },
+    { stdio: ['ignore', logFd, logFd], detached: options.detached ?? false, reject: false, cleanup: !options.detached },
   );
+  closeSync(logFd);
   if (options.detached) child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new KilnError('KILN_ZK_START_FAILED', 'could not start java for ZooKeeper');

@@ -1,0 +1,108 @@
+/**
+ * Which block-device config a build uses (dib-elements.md §12.1, §12.4):
+ * DIB_BLOCK_DEVICE_CONFIG (`file://` or literal YAML), else the built-in layout
+ * the element list asks for, else DIB's fallback: an unpartitioned filesystem.
+ * (Elements shipping their own block-device-default.yaml are resolved by the
+ * pipeline, which can pass the text in DIB_BLOCK_DEVICE_CONFIG.)
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const FSTAB_ROOT = `fstab:\n              options: "defaults"\n              fsck-passno: 1`;
+
+const BARE = `
+- local_loop:
+    name: image0
+- mkfs:
+    name: mkfs_root
+    base: image0
+    mount:
+      mount_point: /
+      fstab:
+        options: "defaults"
+        fsck-passno: 1
+`;
+
+const MBR = `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: mbr
+    partitions:
+      - name: root
+        flags: [ boot, primary ]
+        size: 100%
+        mkfs:
+          mount:
+            mount_point: /
+            ${FSTAB_ROOT}
+`;
+
+const GPT = `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: BSP
+        type: 'EF02'
+        size: 8MiB
+      - name: root
+        type: '8300'
+        size: 100%
+        mkfs:
+          mount:
+            mount_point: /
+            ${FSTAB_ROOT}
+`;
+
+const EFI = `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: ESP
+        type: 'EF00'
+        size: 550MiB
+        mkfs:
+          type: vfat
+          mount:
+            mount_point: /boot/efi
+            fstab:
+              options: "defaults"
+              fsck-passno: 2
+      - name: BSP
+        type: 'EF02'
+        size: 8MiB
+      - name: root
+        type: '8300'
+        size: 100%
+        mkfs:
+          mount:
+            mount_point: /
+            ${FSTAB_ROOT}
+`;
+
+export type LayoutName = 'bare' | 'mbr' | 'gpt' | 'efi' | 'custom';
+
+export async function blockDeviceConfig(elements: readonly string[], env: Record<string, string>): Promise<{ layout: LayoutName; yaml: string }> {
+  const configured = env.DIB_BLOCK_DEVICE_CONFIG?.trim();
+  if (configured) {
+    const yaml = configured.startsWith('file://') ? await readFile(fileURLToPath(configured), 'utf8') : configured;
+    return { layout: 'custom', yaml };
+  }
+  const layout = defaultLayout(elements);
+  return { layout, yaml: { bare: BARE, mbr: MBR, gpt: GPT, efi: EFI }[layout] };
+}
+
+/** `vm` pulls in block-device-mbr unless another block-device-* element is listed (DIB's checklist, §19). */
+export function defaultLayout(elements: readonly string[]): Exclude<LayoutName, 'custom'> {
+  if (elements.some((e) => e.startsWith('block-device-efi'))) return 'efi';
+  if (elements.includes('block-device-gpt')) return 'gpt';
+  if (elements.includes('block-device-mbr') || elements.includes('vm')) return 'mbr';
+  return 'bare';
+}

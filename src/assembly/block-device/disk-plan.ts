@@ -1,0 +1,179 @@
+/**
+ * From the flattened block-device nodes to a concrete disk plan: partition
+ * offsets in sectors, and each filesystem with its byte range inside the image,
+ * label, UUID, mkfs options, mount point and fstab entry. Pure (UUIDs are
+ * injected) so layouts are unit-tested without touching a disk.
+ */
+import { AssemblyError } from '../assembly-error.js';
+import type { ConfigNode } from './config-nodes.js';
+import { parseDibSize, parsePercent } from './sizes.js';
+import { gptTypeGuid, mbrTypeByte } from './partition-types.js';
+
+export const SECTOR = 512;
+const MIB = 1024 * 1024;
+
+export interface PartitionPlan {
+  name: string;
+  /** 1-based partition number */
+  index: number;
+  startSector: number;
+  sizeSectors: number;
+  /** MBR: hex byte ("83"); GPT: type GUID */
+  type: string;
+  bootable: boolean;
+}
+
+export interface FstabEntry {
+  options: string;
+  dumpFreq: number;
+  fsckPassno: number;
+}
+
+export interface FilesystemPlan {
+  name: string;
+  type: string;
+  label: string;
+  uuid: string;
+  opts: string[];
+  /** byte offset and size inside the image file */
+  offset: number;
+  size: number;
+  /** the partition it lives in, if any */
+  partition?: PartitionPlan;
+  mountPoint?: string;
+  fstab?: FstabEntry;
+}
+
+export interface DiskPlan {
+  sizeBytes: number;
+  table?: { label: 'mbr' | 'gpt'; partitions: PartitionPlan[] };
+  filesystems: FilesystemPlan[];
+}
+
+export interface RootParams {
+  /** FS_TYPE (default ext4) */
+  fsType: string;
+  /** --root-label / ROOT_LABEL (default cloudimg-rootfs, img-rootfs for xfs) */
+  label: string;
+  /** MKFS_OPTS for mkfs_root (ext4 default `-i 4096 -J size=64`) */
+  opts: string;
+}
+
+/** The root filesystem's type before sizing (the size depends on it: ext4 adds a journal). */
+export function rootFsType(nodes: readonly ConfigNode[], root: RootParams): string {
+  const mkfs = nodes.find((n) => n.plugin === 'mkfs' && n.name === 'mkfs_root');
+  return typeof mkfs?.options.type === 'string' ? mkfs.options.type : root.fsType;
+}
+
+export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: RootParams, newUuid: () => string): DiskPlan {
+  for (const n of nodes) {
+    if (n.plugin === 'lvm') throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'block-device plugin lvm is not supported by Kiln yet');
+  }
+  const loops = nodes.filter((n) => n.plugin === 'local_loop');
+  if (loops.length !== 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `exactly one local_loop image is supported, found ${loops.length}`);
+  const loop = loops[0] as ConfigNode;
+  if (loop.options.size !== undefined) sizeBytes = Math.ceil(parseDibSize(loop.options.size as string, 'local_loop size') / SECTOR) * SECTOR;
+  const parts = nodes.filter((n) => n.plugin === 'partitioning');
+  if (parts.length > 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'only one partitioning node is supported');
+  const table = parts[0] ? planPartitions(parts[0], sizeBytes) : undefined;
+  const filesystems = nodes
+    .filter((n) => n.plugin === 'mkfs')
+    .map((mkfs) => planFilesystem(mkfs, nodes, loop.name, sizeBytes, table?.partitions ?? [], root, newUuid));
+  checkLabels(filesystems);
+  return { sizeBytes, ...(table ? { table } : {}), filesystems };
+}
+
+function planPartitions(node: ConfigNode, sizeBytes: number): { label: 'mbr' | 'gpt'; partitions: PartitionPlan[] } {
+  const label = node.options.label;
+  if (label !== 'mbr' && label !== 'gpt') throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `partitioning: label must be mbr or gpt, got ${String(label)}`);
+  const raw = (node.options.partitions as Array<Record<string, unknown>> | undefined) ?? [];
+  if (label === 'mbr' && raw.length > 4) {
+    throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `MBR with ${raw.length} partitions: logical partitions are not supported yet (max 4 primaries)`);
+  }
+  const align = label === 'mbr' && node.options.align !== undefined ? parseDibSize(node.options.align as string, 'partitioning align') : MIB;
+  // GPT keeps 33 sectors at the end for the backup header and table.
+  const end = label === 'gpt' ? sizeBytes - 33 * SECTOR : sizeBytes;
+  let cursor = align;
+  const partitions = raw.map((p, i): PartitionPlan => {
+    const what = `partition ${String(p.name)}`;
+    const avail = end - cursor;
+    const pct = parsePercent(p.size as string | number | undefined);
+    let size = pct !== undefined ? Math.floor((avail * pct) / 100) : parseDibSize((p.size as string | number | undefined) ?? '100%', `${what} size`);
+    size = size >= align ? Math.floor(size / align) * align : Math.floor(size / SECTOR) * SECTOR;
+    if (size <= 0 || cursor + size > end) {
+      throw new AssemblyError('KILN_ASSEMBLY_TOO_SMALL', `The requested size of the image is smaller than the block device configuration (${what} does not fit in ${sizeBytes} bytes)`);
+    }
+    const flags = Array.isArray(p.flags) ? p.flags.map(String) : [];
+    const plan: PartitionPlan = {
+      name: String(p.name),
+      index: i + 1,
+      startSector: cursor / SECTOR,
+      sizeSectors: size / SECTOR,
+      type: label === 'mbr' ? mbrTypeByte(p.type, what) : gptTypeGuid(p.type, what),
+      bootable: flags.includes('boot'),
+    };
+    cursor = Math.ceil((cursor + size) / align) * align;
+    return plan;
+  });
+  return { label, partitions };
+}
+
+function planFilesystem(
+  mkfs: ConfigNode,
+  nodes: readonly ConfigNode[],
+  loopName: string,
+  sizeBytes: number,
+  partitions: PartitionPlan[],
+  root: RootParams,
+  newUuid: () => string,
+): FilesystemPlan {
+  const isRoot = mkfs.name === 'mkfs_root';
+  const o = mkfs.options;
+  const type = typeof o.type === 'string' ? o.type : isRoot ? root.fsType : undefined;
+  if (!type) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: no type`);
+  if (!/^(ext[234]|xfs|vfat)$/.test(type)) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `mkfs ${mkfs.name}: filesystem type ${type} is not supported (ext2/3/4, xfs, vfat)`);
+  let label = typeof o.label === 'string' ? o.label : isRoot ? root.label : mkfs.name;
+  if (type === 'vfat') label = label.toUpperCase();
+  const opts = typeof o.opts === 'string' ? o.opts : isRoot ? root.opts : '';
+  const partition = partitions.find((p) => p.name === mkfs.base);
+  if (!partition && mkfs.base !== loopName) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: base ${String(mkfs.base)} is neither the image nor a partition`);
+  const mount = nodes.find((n) => n.plugin === 'mount' && n.base === mkfs.name);
+  const fstab = mount && nodes.find((n) => n.plugin === 'fstab' && n.base === mount.name);
+  const mountPoint = mount && typeof mount.options.mount_point === 'string' ? mount.options.mount_point : undefined;
+  if (mount && !mountPoint) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mount ${mount.name}: no mount_point`);
+  return {
+    name: mkfs.name,
+    type,
+    label,
+    uuid: typeof o.uuid === 'string' ? o.uuid : newUuid(),
+    opts: opts.split(/\s+/).filter(Boolean),
+    offset: partition ? partition.startSector * SECTOR : 0,
+    size: partition ? partition.sizeSectors * SECTOR : sizeBytes,
+    ...(partition ? { partition } : {}),
+    ...(mountPoint ? { mountPoint } : {}),
+    ...(fstab
+      ? {
+          fstab: {
+            options: typeof fstab.options.options === 'string' ? fstab.options.options : 'defaults',
+            dumpFreq: Number(fstab.options['dump-freq'] ?? 0),
+            fsckPassno: Number(fstab.options['fsck-passno'] ?? 2),
+          },
+        }
+      : {}),
+  };
+}
+
+const LABEL_MAX: Record<string, number> = { ext2: 16, ext3: 16, ext4: 16, xfs: 12, vfat: 11 };
+
+function checkLabels(filesystems: FilesystemPlan[]): void {
+  const seen = new Set<string>();
+  const mounts = new Set<string>();
+  for (const fs of filesystems) {
+    if (seen.has(fs.label)) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `duplicate filesystem label ${fs.label}`);
+    seen.add(fs.label);
+    const max = LABEL_MAX[fs.type] ?? 16;
+    if (fs.label.length > max) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${fs.name}: label "${fs.label}" is longer than ${max} characters (${fs.type})`);
+    if (fs.mountPoint && mounts.has(fs.mountPoint)) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `duplicate mount point ${fs.mountPoint}`);
+    if (fs.mountPoint) mounts.add(fs.mountPoint);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Where GRUB goes for a disk plan (pure): BIOS core.img right after the MBR
+ * (before the first partition) or into the GPT BIOS-boot partition (EF02); the
+ * EFI binary into the vfat filesystem mounted at /boot/efi. DIB installs both
+ * for block-device-efi on x86 (hybrid BIOS+UEFI).
+ */
+import type { DiskPlan, FilesystemPlan } from '../block-device/disk-plan.js';
+import { GPT_BIOS_BOOT } from '../block-device/partition-types.js';
+import { AssemblyError } from '../assembly-error.js';
+
+export interface GrubPlan {
+  bios?: { coreSector: number; maxSectors: number };
+  efi?: { esp: FilesystemPlan };
+  /** the filesystem holding /boot (a separate /boot, else the root fs) */
+  bootFs: FilesystemPlan;
+  rootFs: FilesystemPlan;
+  /** /boot as GRUB sees it on bootFs */
+  bootPath: string;
+}
+
+/** undefined: no bootloader (DIB: "No bootloader installation will occur" without a partitioned disk). */
+export function planGrub(disk: DiskPlan, elements: readonly string[]): GrubPlan | undefined {
+  const wanted = elements.includes('bootloader') || elements.includes('vm');
+  if (!wanted || !disk.table) return undefined;
+  const rootFs = disk.filesystems.find((f) => f.mountPoint === '/');
+  if (!rootFs) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', 'a bootloader needs a filesystem mounted at /');
+  const separateBoot = disk.filesystems.find((f) => f.mountPoint === '/boot');
+  const bootFs = separateBoot ?? rootFs;
+  const parts = disk.table.partitions;
+  let bios: GrubPlan['bios'];
+  if (disk.table.label === 'mbr') {
+    const first = Math.min(...parts.map((p) => p.startSector));
+    bios = { coreSector: 1, maxSectors: first - 1 };
+  } else {
+    const bsp = parts.find((p) => p.type === GPT_BIOS_BOOT);
+    if (bsp) bios = { coreSector: bsp.startSector, maxSectors: bsp.sizeSectors };
+  }
+  const esp = disk.filesystems.find((f) => f.mountPoint === '/boot/efi' && f.type === 'vfat');
+  if (!bios && !esp) {
+    throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', 'GPT layout without a BIOS boot partition (EF02) or an ESP at /boot/efi: nowhere to install GRUB');
+  }
+  return { ...(bios ? { bios } : {}), ...(esp ? { efi: { esp } } : {}), bootFs, rootFs, bootPath: separateBoot ? '' : '/boot' };
+}

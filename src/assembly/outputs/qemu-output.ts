@@ -1,0 +1,51 @@
+/**
+ * qcow2, vhd and any other qemu-img format. qemu-img seeks while writing
+ * (qcow2 metadata, the vpc footer/BAT) and refuses a pipe ("Could not resize
+ * file"), so its bytes cannot be hashed in flight; the finished file is hashed
+ * straight after qemu-img exits, while it is still in the page cache (no disk
+ * read; the cost is the hashing CPU, measured in the benchmark).
+ *
+ * Knobs (documented in the report/README):
+ *  - `--qemu-img-options` → `-o` for qcow2 (nodepool passes compat=0.10)
+ *  - KILN_QCOW2_COMPRESSION = zlib (default, DIB's `-c`) | zstd | none
+ *    (zstd needs compat=1.1, so it is refused together with compat=0.10)
+ *  - KILN_VHD_SUBFORMAT = dynamic (default, DIB's vhd-util result) | fixed;
+ *    always force_size=on so the virtual size is exactly the image size, which
+ *    Azure-style clouds require (without it qemu rounds to CHS geometry).
+ */
+import { runTool } from '../run-tool.js';
+import { AssemblyError } from '../assembly-error.js';
+import { pump, readChunks } from './pump.js';
+import type { OutputJob, OutputDigests } from './output-job.js';
+
+export async function writeQemuFormat(job: OutputJob, format: string): Promise<OutputDigests> {
+  const target = job.targets[format] as string;
+  const args = ['convert', '-f', 'raw', ...qemuFormatArgs(format, job.env, job.qemuImgOptions), job.image, target];
+  await runTool({ log: job.log, signal: job.signal }, 'qemu-img', args);
+  const digests = job.checksum ? await pump(readChunks(target), { files: [], hash: true, signal: job.signal }) : undefined;
+  return { [format]: digests };
+}
+
+export function qemuFormatArgs(format: string, env: Record<string, string>, qemuImgOptions?: string): string[] {
+  if (format === 'qcow2') return qcow2Args(env, qemuImgOptions);
+  if (format === 'vhd') {
+    const sub = env.KILN_VHD_SUBFORMAT ?? 'dynamic';
+    if (sub !== 'dynamic' && sub !== 'fixed') throw new AssemblyError('KILN_ASSEMBLY_BAD_OPTION', `KILN_VHD_SUBFORMAT must be dynamic or fixed, got ${sub}`);
+    return ['-O', 'vpc', '-o', `subformat=${sub},force_size=on`];
+  }
+  return ['-O', format];
+}
+
+function qcow2Args(env: Record<string, string>, qemuImgOptions?: string): string[] {
+  const compression = env.KILN_QCOW2_COMPRESSION ?? 'zlib';
+  const opts = (qemuImgOptions ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (compression === 'zstd') {
+    if (opts.includes('compat=0.10')) {
+      throw new AssemblyError('KILN_ASSEMBLY_BAD_OPTION', 'KILN_QCOW2_COMPRESSION=zstd needs qcow2 compat=1.1, but --qemu-img-options asks for compat=0.10');
+    }
+    opts.push('compression_type=zstd');
+  } else if (compression !== 'zlib' && compression !== 'none') {
+    throw new AssemblyError('KILN_ASSEMBLY_BAD_OPTION', `KILN_QCOW2_COMPRESSION must be zlib, zstd or none, got ${compression}`);
+  }
+  return [...(compression === 'none' ? [] : ['-c']), '-O', 'qcow2', ...(opts.length ? ['-o', opts.join(',')] : [])];
+}

@@ -1,0 +1,35 @@
+import type { Command, RawCommand } from '../command.js';
+import { configValidateCommand } from './config-validate.js';
+import { dibImageDeleteCommand, imageDeleteCommand } from './image-delete.js';
+import { exportImageDataCommand, importImageDataCommand } from './image-data.js';
+import { imageBuildCommand } from './image-build.js';
+import { imagePauseCommand, imageUnpauseCommand } from './image-pause.js';
+import { dibImageListCommand, imageListCommand, imageStatusCommand } from './listing-commands.js';
+import { embeddedZooKeeperCommand } from './embedded-zookeeper.js';
+import { run as runDiskImageCreate } from './disk-image-create.js';
+import { run as runBootTest } from './boot-test.js';
+import { run as runCleanup } from './cleanup.js';
+
+// Kiln's own tools parse their own argv (DIB-compatible options).
+const rawCommands: RawCommand[] = [
+  { name: 'disk-image-create', summary: 'build an image from elements (diskimage-builder compatible)', raw: true, run: runDiskImageCreate },
+  { name: 'boot-test', summary: 'boot an image in QEMU (TCG) and wait for a login prompt', raw: true, run: runBootTest },
+  { name: 'cleanup', summary: 'undo mounts, loop devices and temp dirs left by killed builds', raw: true, run: runCleanup },
+];
+
+/** Every `kiln` subcommand, in the order `kiln --help` lists them. */
+export const commands: Array<Command | RawCommand> = [
+  dibImageListCommand,
+  imageListCommand,
+  imageStatusCommand,
+  imageBuildCommand,
+  imageDeleteCommand,
+  dibImageDeleteCommand,
+  imagePauseCommand,
+  imageUnpauseCommand,
+  exportImageDataCommand,
+  importImageDataCommand,
+  configValidateCommand,
+  embeddedZooKeeperCommand,
+  ...rawCommands,
+];

@@ -1,0 +1,173 @@
+import { parseBlockDeviceConfig } from '../../src/assembly/block-device/config-nodes.js';
+import { blockDeviceConfig, defaultLayout } from '../../src/assembly/block-device/default-config.js';
+import { planDisk, SECTOR } from '../../src/assembly/block-device/disk-plan.js';
+import { computeImageSize } from '../../src/assembly/block-device/image-size.js';
+import { parseDibSize, parseImageSize } from '../../src/assembly/block-device/sizes.js';
+import { sfdiskScript } from '../../src/assembly/block-device/partition-table.js';
+import { renderFstab } from '../../src/assembly/block-device/fstab.js';
+import { nestedMountPoints } from '../../src/assembly/block-device/make-filesystems.js';
+import { GPT_BIOS_BOOT, GPT_ESP } from '../../src/assembly/block-device/partition-types.js';
+import { isKilnError } from '../../src/errors/index.js';
+
+const ROOT = { fsType: 'ext4', label: 'cloudimg-rootfs', opts: '-i 4096 -J size=64' };
+const MIB = 1024 * 1024;
+let n = 0;
+const uuid = (): string => `uuid-${++n}`;
+
+async function layoutNodes(elements: string[]) {
+  return parseBlockDeviceConfig((await blockDeviceConfig(elements, {})).yaml);
+}
+
+describe('block-device config language', () => {
+  it('names nested nodes like DIB (mkfs_root, mount_mkfs_root, fstab_mount_mkfs_root)', async () => {
+    const nodes = await layoutNodes(['vm']);
+    expect(nodes.map((x) => `${x.plugin}:${x.name}<${x.base ?? ''}`)).toEqual([
+      'local_loop:image0<',
+      'partitioning:partitioning_image0<image0',
+      'mkfs:mkfs_root<root',
+      'mount:mount_mkfs_root<mkfs_root',
+      'fstab:fstab_mount_mkfs_root<mount_mkfs_root',
+    ]);
+  });
+
+  it('accepts the graph form and hex partition types', () => {
+    const nodes = parseBlockDeviceConfig(`
+- local_loop: {name: image0}
+- partitioning: {name: parts, base: image0, label: gpt, partitions: [{name: BSP, type: 0xEF02, size: 8MiB}, {name: root, size: 100%}]}
+- mkfs: {name: mkfs_root, base: root, type: ext4}
+- mount: {name: m, base: mkfs_root, mount_point: /}
+`);
+    const plan = planDisk(nodes, 100 * MIB, ROOT, uuid);
+    expect(plan.table?.partitions[0]?.type).toBe(GPT_BIOS_BOOT);
+    expect(plan.filesystems[0]?.mountPoint).toBe('/');
+  });
+
+  it.each([
+    ['duplicate names', '- local_loop: {name: a}\n- mkfs: {name: a, base: a, type: ext4}', 'duplicate'],
+    ['an undefined base', '- local_loop: {name: image0}\n- mkfs: {name: m, base: nope, type: ext4}', 'not defined'],
+    ['an unknown plugin', '- frobnicate: {name: x}', 'unknown plugin'],
+    ['not a list', 'local_loop: {}', 'YAML list'],
+  ])('rejects %s', (_what, yaml, message) => {
+    let caught: unknown;
+    try {
+      parseBlockDeviceConfig(yaml);
+    } catch (err) {
+      caught = err;
+    }
+    expect(isKilnError(caught, 'KILN_ASSEMBLY_BAD_CONFIG')).toBe(true);
+    expect((caught as Error).message).toContain(message);
+  });
+
+  it('refuses lvm as unsupported, not as invalid', () => {
+    const nodes = parseBlockDeviceConfig('- local_loop: {name: image0}\n- lvm: {name: lvm, base: image0}');
+    expect(() => planDisk(nodes, 100 * MIB, ROOT, uuid)).toThrow(/lvm/);
+  });
+
+  it('picks the default layout from the elements', () => {
+    expect(defaultLayout(['debian-minimal'])).toBe('bare');
+    expect(defaultLayout(['debian-minimal', 'vm'])).toBe('mbr');
+    expect(defaultLayout(['vm', 'block-device-efi'])).toBe('efi');
+    expect(defaultLayout(['vm', 'block-device-gpt'])).toBe('gpt');
+  });
+
+  it('uses DIB_BLOCK_DEVICE_CONFIG when set', async () => {
+    const r = await blockDeviceConfig(['vm'], { DIB_BLOCK_DEVICE_CONFIG: '- local_loop: {name: image0}' });
+    expect(r.layout).toBe('custom');
+  });
+});
+
+describe('disk plan', () => {
+  it('bare layout: one ext4 filesystem over the whole image', async () => {
+    const plan = planDisk(await layoutNodes([]), 64 * MIB, ROOT, uuid);
+    expect(plan.table).toBeUndefined();
+    expect(plan.filesystems).toEqual([
+      expect.objectContaining({ name: 'mkfs_root', type: 'ext4', label: 'cloudimg-rootfs', offset: 0, size: 64 * MIB, mountPoint: '/', opts: ['-i', '4096', '-J', 'size=64'] }),
+    ]);
+  });
+
+  it('MBR: one bootable root partition from 1 MiB to the end', async () => {
+    const plan = planDisk(await layoutNodes(['vm']), 100 * MIB, ROOT, uuid);
+    expect(plan.table).toEqual({ label: 'mbr', partitions: [{ name: 'root', index: 1, startSector: 2048, sizeSectors: (99 * MIB) / SECTOR, type: '83', bootable: true }] });
+    expect(plan.filesystems[0]).toMatchObject({ offset: MIB, size: 99 * MIB, fstab: { options: 'defaults', dumpFreq: 0, fsckPassno: 1 } });
+  });
+
+  it('EFI: ESP 550 MiB vfat, BIOS boot 8 MiB, root the rest (minus the backup GPT)', async () => {
+    const plan = planDisk(await layoutNodes(['vm', 'block-device-efi']), 1024 * MIB, ROOT, uuid);
+    const [esp, bsp, root] = plan.table?.partitions ?? [];
+    expect(esp).toMatchObject({ startSector: 2048, sizeSectors: (550 * MIB) / SECTOR, type: GPT_ESP });
+    expect(bsp).toMatchObject({ startSector: 2048 + (550 * MIB) / SECTOR, sizeSectors: (8 * MIB) / SECTOR, type: GPT_BIOS_BOOT });
+    expect(root?.startSector).toBe(2048 + (558 * MIB) / SECTOR);
+    expect(((root?.startSector ?? 0) + (root?.sizeSectors ?? 0)) * SECTOR).toBeLessThanOrEqual(1024 * MIB - 33 * SECTOR);
+    expect(plan.filesystems.map((f) => [f.type, f.label, f.mountPoint])).toEqual([
+      ['vfat', 'MKFS_ESP', '/boot/efi'],
+      ['ext4', 'cloudimg-rootfs', '/'],
+    ]);
+  });
+
+  it('reports a too small image with DIB’s message', async () => {
+    expect(() => planDisk(parseBlockDeviceConfig((`
+- local_loop: {name: image0}
+- partitioning: {base: image0, label: gpt, partitions: [{name: a, size: 200MiB}]}`)), 100 * MIB, ROOT, uuid)).toThrow(/smaller than the block device configuration/);
+  });
+
+  it('percent sizes take a share of the remaining space', () => {
+    const plan = planDisk(parseBlockDeviceConfig(`
+- local_loop: {name: image0}
+- partitioning: {base: image0, label: mbr, partitions: [{name: a, size: 50%}, {name: b, size: 100%}]}`), 101 * MIB, ROOT, uuid);
+    expect(plan.table?.partitions.map((p) => (p.sizeSectors * SECTOR) / MIB)).toEqual([50, 50]);
+  });
+
+  it('renders the sfdisk script and the fstab by label', async () => {
+    const plan = planDisk(await layoutNodes(['vm', 'block-device-efi']), 1024 * MIB, ROOT, uuid);
+    const script = sfdiskScript(plan.table as NonNullable<typeof plan.table>);
+    expect(script.split('\n')[0]).toBe('label: gpt');
+    expect(script).toContain(`start=2048, size=${(550 * MIB) / SECTOR}, type=${GPT_ESP}, name="ESP"`);
+    expect(renderFstab(plan.filesystems)).toBe('LABEL=cloudimg-rootfs / ext4 defaults 0 1\nLABEL=MKFS_ESP /boot/efi vfat defaults 0 2\n');
+    const mbr = planDisk(await layoutNodes(['vm']), 100 * MIB, ROOT, uuid);
+    expect(sfdiskScript(mbr.table as NonNullable<typeof mbr.table>)).toBe('label: dos\nunit: sectors\nstart=2048, size=202752, type=83, bootable\n');
+  });
+
+  it('finds the mount points nested below a filesystem', () => {
+    const fs = (mountPoint: string) => ({ mountPoint }) as never;
+    expect(nestedMountPoints('/', [fs('/'), fs('/boot'), fs('/boot/efi'), fs('/var')])).toEqual(['/var', '/boot'].sort((a, b) => a.length - b.length));
+    expect(nestedMountPoints('/boot', [fs('/'), fs('/boot'), fs('/boot/efi')])).toEqual(['/boot/efi']);
+  });
+});
+
+describe('sizes', () => {
+  it('parses DIB block-device sizes (K/M/G decimal, KiB/MiB/GiB binary)', () => {
+    expect(parseDibSize('550MiB', 'x')).toBe(550 * MIB);
+    expect(parseDibSize('8M', 'x')).toBe(8e6);
+    expect(parseDibSize('2GB', 'x')).toBe(2e9);
+    expect(parseDibSize(4096, 'x')).toBe(4096);
+    expect(() => parseDibSize('lots', 'x')).toThrow(/cannot parse/);
+  });
+
+  it('parses --image-size (plain number = GiB)', () => {
+    expect(parseImageSize('2')).toBe(2 * 1024 * MIB);
+    expect(parseImageSize('2048M')).toBe(2 * 1024 * MIB);
+    expect(parseImageSize('1.5G')).toBe(1.5 * 1024 * MIB);
+    expect(() => parseImageSize('big')).toThrow(/--image-size/);
+  });
+
+  const base = { rootFsType: 'ext4', journalMiB: 64, elements: [] as string[], fixedPartitionsBytes: 0, partitioned: false };
+  it('computes DIB’s default size: tree ÷ 0.6 + journal, rounded to 64 KiB', () => {
+    expect(computeImageSize({ ...base, treeKiB: 600_000 })).toBe(Math.ceil(((1_000_000 + 64 * 1024) * 1024) / 65536) * 65536);
+  });
+  it('uses extra GiB instead of ÷ 0.6, and a fixed size as is', () => {
+    expect(computeImageSize({ ...base, treeKiB: 1024, extraGiB: 1 })).toBe((1024 + 1024 * 1024 + 64 * 1024) * 1024);
+    expect(computeImageSize({ ...base, treeKiB: 1, fixedBytes: 2 * 1024 * MIB })).toBe(2 * 1024 * MIB);
+  });
+  it('adds room for the ESP and the partition table', () => {
+    const plain = computeImageSize({ ...base, treeKiB: 600_000 });
+    const efi = computeImageSize({ ...base, treeKiB: 600_000, elements: ['block-device-efi'], fixedPartitionsBytes: 558 * MIB, partitioned: true });
+    expect(efi - plain).toBe(560 * MIB);
+  });
+});
+
+describe('sizes for tiny trees', () => {
+  it('leaves room for the ext4 journal (mke2fs wants it ≤ half the filesystem)', () => {
+    const size = computeImageSize({ treeKiB: 4096, rootFsType: 'ext4', journalMiB: 64, elements: [], fixedPartitionsBytes: 0, partitioned: false });
+    expect(size).toBeGreaterThanOrEqual((4096 + 2 * 64 * 1024) * 1024);
+  });
+});

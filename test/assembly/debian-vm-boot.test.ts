@@ -1,0 +1,56 @@
+/**
+ * The real thing: a Debian bookworm tree (debootstrap + kernel + systemd, cached
+ * as a tarball under ~/.cache/kiln-test, built on the first run) assembled as a
+ * `vm` image (MBR + loopless GRUB BIOS) and booted under TCG to a login prompt.
+ * One boot only: ~40-60 s of CPU.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assembleImage } from '../../src/assembly/assemble.js';
+import { bootTest } from '../../src/assembly/boot-test.js';
+import { makeScratch, type Scratch } from './support/scratch.js';
+import { debianTree } from './support/debian-tree.js';
+import { MemoryTracker } from './support/memory-tracker.js';
+
+describe('debian-minimal vm image', () => {
+  let scratch: Scratch;
+
+  beforeAll(async () => {
+    scratch = await makeScratch('debian');
+  });
+
+  afterAll(async () => {
+    await scratch?.remove();
+  });
+
+  it('builds an MBR + GRUB BIOS image that boots to a login prompt', async () => {
+    await debianTree(scratch.root);
+    const tracker = new MemoryTracker();
+    const result = await assembleImage({
+      rootDir: scratch.root,
+      outputBase: join(scratch.out, 'debian-0000000001'),
+      formats: ['raw'],
+      elements: ['debian-minimal', 'vm'],
+      env: { DIB_GRUB_TIMEOUT: '1' },
+      checksum: true,
+      workDir: scratch.work,
+      resources: tracker,
+      log: () => {},
+    });
+    expect([...tracker.held.values()]).toEqual([]);
+    const boot = await bootTest({ image: result.outputs.raw as string, timeoutSeconds: 300, logFile: join(scratch.dir, 'serial.log') });
+    const serial = await readFile(boot.logFile, 'latin1');
+    expect(serial).toContain('Debian GNU/Linux 12');
+    expect(boot).toMatchObject({ ok: true, reason: 'matched', matched: 'login:' });
+  }, 900_000);
+
+  it('reports a timeout and kills its qemu when the text never appears', async () => {
+    const blank = join(scratch.dir, 'blank.raw');
+    await writeFile(blank, Buffer.alloc(1024 * 1024)); // no boot sector: SeaBIOS waits forever
+    let pid = 0;
+    const boot = await bootTest({ image: blank, timeoutSeconds: 4, expect: /login:/, logFile: join(scratch.dir, 'blank.log'), onProcess: (p) => { pid = p; } });
+    expect(boot).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Disk assembly benchmark (issue 4). Prints: assembly time, each format's
+ * conversion alone, all formats together (target ≤ 1.2× the slowest alone),
+ * checksum overhead, and boot-test time to login. Uses the cached Debian test
+ * tree (test/assembly/support/debian-tree.ts; built on first use, ~2 min).
+ * BENCH_FORMATS overrides the format list (default raw,qcow2,vhd,tar,tgz).
+ * Machines are shared: CPU-bound figures can be up to ~2× pessimistic.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assembleImage } from '../../src/assembly/assemble.js';
+import { writeOutputs } from '../../src/assembly/outputs/write-outputs.js';
+import { bootTest } from '../../src/assembly/boot-test.js';
+import type { ResourceTracker } from '../../src/resources/types.js';
+import { debianTree } from '../assembly/support/debian-tree.js';
+
+const tracker: ResourceTracker = { track: async () => {}, release: async () => {} };
+const env = { DIB_GRUB_TIMEOUT: '1' };
+
+async function main(): Promise<void> {
+  const formats = (process.env.BENCH_FORMATS ?? 'raw,qcow2,vhd,tar,tgz').split(',');
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-asm-'));
+  try {
+    const root = join(dir, 'root');
+    await mkdir(root);
+    let t = now();
+    await debianTree(root, (l) => console.log(l));
+    line('unpack cached Debian tree', now() - t);
+
+    await mkdir(join(dir, 'work0'));
+    const steps: Record<string, number> = {};
+    const started: Record<string, number> = {};
+    t = now();
+    const base = await assembleImage({
+      rootDir: root, outputBase: join(dir, 'base'), formats: ['raw'], elements: ['debian-minimal', 'vm'], env,
+      checksum: false, workDir: join(dir, 'work0'), resources: tracker, log: () => {},
+      step: (name, event) => { if (event === 'start') started[name] = now(); else steps[name] = now() - (started[name] ?? 0); },
+    });
+    line('assembly (plan + sfdisk + mkfs.ext4 -d + GRUB), vm/MBR', steps['block-device'] ?? 0);
+    const image = base.outputs.raw as string;
+
+    const alone: Record<string, number> = {};
+    for (const f of formats) {
+      alone[f] = await timeOutputs(dir, image, root, [f], true);
+      line(`  ${f} alone (with checksums)`, alone[f]);
+    }
+    const slowest = Math.max(...Object.values(alone));
+    const together = await timeOutputs(dir, image, root, formats, true);
+    line(`all together: ${formats.join(',')} (with checksums)`, together);
+    console.log(`  ratio together / slowest alone = ${(together / slowest).toFixed(2)} (target ≤ 1.20) ${together / slowest <= 1.2 ? 'OK' : 'MISSED'}`);
+    const noSums = await timeOutputs(dir, image, root, formats, false);
+    line('all together without checksums', noSums);
+    console.log(`  checksum overhead = ${(together - noSums).toFixed(2)} s (${(((together - noSums) / noSums) * 100).toFixed(1)} %)`);
+
+    const boot = await bootTest({ image, timeoutSeconds: 300, logFile: join(dir, 'serial.log') });
+    line(`boot-test to "${boot.matched ?? boot.reason}" (TCG, raw, GRUB timeout 1 s)`, boot.seconds);
+    if (!boot.ok) process.exitCode = 1;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function timeOutputs(dir: string, image: string, rootDir: string, formats: string[], checksum: boolean): Promise<number> {
+  const out = await mkdtemp(join(dir, 'out-'));
+  const t = now();
+  await writeOutputs({ image, rootDir, outputBase: join(out, 'img'), formats, checksum, env, qemuImgOptions: formats.includes('qcow2') ? 'compat=0.10' : '', resources: tracker, log: () => {} });
+  const s = now() - t;
+  await rm(out, { recursive: true, force: true });
+  return s;
+}
+
+function now(): number {
+  return performance.now() / 1000;
+}
+
+function line(what: string, seconds: number): void {
+  console.log(`${what.padEnd(64)} ${seconds.toFixed(2).padStart(8)} s`);
+}
+
+await main();
