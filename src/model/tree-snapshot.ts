@@ -4,7 +4,8 @@
  * image-status) and the cleanup pass.
  *
  * Same rules as the per-call API (ImageStore): unreadable builds and uploads
- * are left out, images sorted, builds in listing order, providers sorted,
+ * are left out, images sorted, builds sorted by id (upstream lists them in
+ * ZooKeeper's arbitrary child order; a stable order is kinder), providers sorted,
  * uploads in id order; `buildRequest` as getBuildRequest computes it.
  */
 import type { Zk } from '../zk/zk-types.js';
@@ -41,10 +42,12 @@ function toImageSnapshot(image: RawImage): ImageSnapshot {
     paused: image.pause !== null,
     buildRequest,
     buildLockHolders: image.lockHolders,
-    builds: image.builds.flatMap((b) => {
-      const snapshot = toBuildSnapshot(image.name, b);
-      return snapshot ? [snapshot] : [];
-    }),
+    builds: image.builds
+      .flatMap((b) => {
+        const snapshot = toBuildSnapshot(image.name, b);
+        return snapshot ? [snapshot] : [];
+      })
+      .sort((a, b) => (a.build.id < b.build.id ? -1 : a.build.id > b.build.id ? 1 : 0)),
   };
 }
 
