@@ -109,9 +109,9 @@ export class ImageStore {
 
   // --- builds -----------------------------------------------------------------
 
-  /** Build ids in listing order, without the `lock` child. */
+  /** Build ids sorted (upstream: ZooKeeper's arbitrary order), without the `lock` child. */
   async getBuildIds(image: string): Promise<string[]> {
-    return listIds(await this.reader.getChildren(imageBuildsPath(image)), isValidBuildId);
+    return listIds(await this.reader.getChildren(imageBuildsPath(image)), isValidBuildId).sort();
   }
 
   /** null when missing or when its data is not a readable record (e.g. an orphan made by a lock). */
@@ -120,7 +120,7 @@ export class ImageStore {
     return node ? parseImageBuild(node.data, image, buildId, node.stat) : null;
   }
 
-  /** Readable builds, in listing order; with `states`, only those in one of them. */
+  /** Readable builds, sorted by id; with `states`, only those in one of them. */
   async getBuilds(image: string, states?: readonly BuildState[]): Promise<ImageBuild[]> {
     const ids = await this.getBuildIds(image);
     const builds = await Promise.all(ids.map((id) => this.getBuild(image, id)));
