@@ -12,17 +12,12 @@
  *   dominates a walk, so batching is what makes 10,000 builds + 50,000
  *   uploads list in well under 2 s (measured ~0.6 s vs ~5 s per call).
  */
-import type { Zk, ZkStat } from '../zk/zk-types.js';
+import type { Zk, ZkReadOp, ZkReadResult, ZkStat } from '../zk/zk-types.js';
 import { createLimiter, type Limiter } from './limiter.js';
 
-/** One read of a multiRead request. `exists` is a `get` (the pause/request nodes it probes hold no data). */
-export interface ZkReadOp {
-  op: 'get' | 'getChildren';
-  path: string;
-}
-
-/** Per op: get → {data, stat}; getChildren → names; a missing node → null. Other errors reject the whole call. */
-export type ZkReadResult = { data: Buffer; stat: ZkStat } | string[] | null;
+// Defined with the Zk contract; re-exported for this module's users. `exists` is
+// a `get` here (the pause/request nodes it probes hold no data).
+export type { ZkReadOp, ZkReadResult };
 
 /** The optional capability a `Zk` may offer (proposed addition to zk-types.ts). */
 export interface MultiReadZk {

@@ -31,9 +31,11 @@ export function idOrNull(value: unknown): string | null {
 }
 
 /** Nodepool's read default: `d.get(key, default)` (a missing key gets the default). */
-export function stringWithDefault(d: JsonObject, key: string, fallback: string): string {
-  // The record types hold these as strings; an explicit null reads as the default too.
-  return typeof d[key] === 'string' ? (d[key] as string) : fallback;
+export function stringWithDefault(d: JsonObject, key: string, fallback: string): string | null {
+  // Python's d.get(key, fallback): only a missing key takes the default; an
+  // explicit null stays null, so re-writing a record keeps what a peer stored.
+  if (!(key in d)) return fallback;
+  return typeof d[key] === 'string' ? (d[key] as string) : null;
 }
 
 /**

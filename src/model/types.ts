@@ -18,8 +18,9 @@ export interface ImageBuild {
   builderId: string | null;
   /** sorted */
   formats: string[];
-  username: string;
-  pythonPath: string;
+  /** null only when a peer stored null (a missing key reads as `zuul` / `/usr/bin/python2`) */
+  username: string | null;
+  pythonPath: string | null;
   shellType: string | null;
   /** znode mtime/ctime in ms, for "created after the lock" logic */
   ctimeMs?: number;
@@ -38,8 +39,9 @@ export interface ImageUpload {
   externalId: string | null;
   externalName: string | null;
   format: string | null;
-  username: string;
-  pythonPath: string;
+  /** null only when a peer stored null (a missing key reads as `zuul` / `/usr/bin/python2`) */
+  username: string | null;
+  pythonPath: string | null;
   shellType: string | null;
 }
 

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { parseImageBuild, serializeImageBuild } from '../../src/model/image-build.js';
+import { parseImageBuild, serializeImageBuild, type ImageBuildData } from '../../src/model/image-build.js';
 import type { ImageBuild } from '../../src/model/types.js';
 
 const UUID = '3f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c';
@@ -63,6 +63,12 @@ test('read defaults: username zuul, python_path /usr/bin/python2, formats split 
     pythonPath: '/usr/bin/python2',
     shellType: null,
   });
+});
+
+test('an explicit null username/python_path stays null (Python d.get keeps it) and is written back as null', () => {
+  const back = parseImageBuild('{"state": "ready", "state_time": 1.0, "username": null, "python_path": null, "shell_type": null}', 'img', 'ab');
+  expect(back).toMatchObject({ username: null, pythonPath: null });
+  expect(serializeImageBuild(back as ImageBuildData)).toContain('"username": null, "python_path": null');
 });
 
 test('readers tolerate empty, non-JSON and non-object data', () => {
