@@ -11,11 +11,7 @@ export NODEPOOL_STATE_DIR="${NODEPOOL_STATE_DIR:-$PWD/.kiln-state}"
 CONFIG=config/nodepool.yaml
 mkdir -p "$NODEPOOL_STATE_DIR"
 
-bash deploy/setup-host.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run -s build
+bash deploy/prepare.sh
 
 kiln() { node bin/kiln.js -c "$CONFIG" "$@"; }
 

@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash deploy/setup-host.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run -s build
+bash deploy/prepare.sh
 npx tsc -p tsconfig.bench.json
 
 names=("$@")

@@ -5,10 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash deploy/setup-host.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-npm run -s build
+bash deploy/prepare.sh
 npm run -s typecheck
 exec npm run -s test:jest -- "$@"
