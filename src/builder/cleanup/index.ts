@@ -1,0 +1,10 @@
+export { runCleanupCycle, type CleanupDeps, type CleanupReport } from './cleanup-cycle.js';
+export { planCleanup } from './plan-cleanup.js';
+export { takeCleanupSnapshot, type CleanupSnapshotSource } from './cleanup-snapshot.js';
+export { applyCleanupActions, applyCleanupAction } from './apply-cleanup-actions.js';
+export type { ApplyDeps, ApplyOutcome } from './apply-context.js';
+export type * from './cleanup-actions.js';
+export { describeAction } from './cleanup-actions.js';
+export { buildKey, providerKey, noLockFacts, type CleanupInput, type CleanupConfig, type CleanupProvider, type LockFacts } from './cleanup-input.js';
+export { CleanupError, type CleanupErrorCode } from './cleanup-error.js';
+export { KEEP_BUILDS, KEEP_UPLOADS } from './retention.js';
