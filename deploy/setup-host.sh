@@ -8,7 +8,8 @@ PACKAGES=(
   libslf4j-java        # slf4j-simple binding so ZooKeeper logs somewhere
   qemu-utils           # qemu-img convert/info
   qemu-system-x86      # boot tests (TCG)
-  debootstrap          # debian-minimal element
+  debootstrap          # debian-minimal element (fallback)
+  mmdebstrap           # debian-minimal element: faster bootstrap when present
   fdisk                # sfdisk
   e2fsprogs            # mkfs.ext4 -d
   dosfstools mtools    # EFI system partition without loop devices
@@ -18,6 +19,8 @@ PACKAGES=(
   openssl              # test certificates for ZooKeeper TLS
   xfsprogs             # xfs root filesystems (DIB FS_TYPE=xfs)
   python3-kazoo        # interop tests with the Python ZooKeeper client
+  glance-api           # a real Glance for the OpenStack provider tests (started on 127.0.0.1 by the tests)
+  curl                 # the upload benchmark compares against curl -T
 )
 
 missing=()
@@ -39,6 +42,14 @@ fi
 
 echo "setup-host: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as glance-api would start their services on install; Kiln's
+# tests start their own on 127.0.0.1. Deny service starts while we install
+# (only when no policy is in place already; removed afterwards).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup-host: done"

@@ -48,6 +48,9 @@ export const openstackProviderSchema: SchemaObject = strictObject(
     diskimages: { type: 'array', items: providerDiskimage },
     'cloud-images': openList({ name: str }, ['name']),
     'post-upload-hook': str,
+    // Kiln extension: `put` (default: create + PUT /file) or Glance's
+    // interoperable import `glance-direct` (stage + import).
+    'upload-method': { enum: ['put', 'glance-direct'], description: 'Kiln: how images are sent to Glance' },
   },
   ['name', 'cloud'],
 );

@@ -1,0 +1,3 @@
+export DISTRO_NAME=fake-os
+export DIB_RELEASE=${DIB_RELEASE:-1}
+export DIB_INIT_SYSTEM=${DIB_INIT_SYSTEM:-none}
