@@ -37,6 +37,13 @@ export interface ImageStatusRow {
   paused: boolean;
   build_request: 'pending' | 'building' | null;
   build_request_age: number | null;
+  /** Kiln extension (JSON only; the table keeps upstream's columns): failed builds in a row and when automatic builds resume */
+  backoff?: { failures: number; until: number } | null;
+}
+
+/** Kiln's per-image facts beside upstream's (the builder's backoff after failures). */
+export interface ImageStatusExtras {
+  backoff: Map<string, { failures: number; until: number }>;
 }
 
 export function dibImageList(tree: ImageTreeSnapshot): Listing<DibImageRow> {
@@ -102,15 +109,17 @@ export function imageList(tree: ImageTreeSnapshot): Listing<ImageUploadRow> {
   };
 }
 
-export function imageStatus(tree: ImageTreeSnapshot): Listing<ImageStatusRow> {
+export function imageStatus(tree: ImageTreeSnapshot, extras?: ImageStatusExtras): Listing<ImageStatusRow> {
   const rows = tree.images.map((image): ImageStatusRow => {
     const request = image.buildRequest;
-    return {
+    const row: ImageStatusRow = {
       image: image.name,
       paused: image.paused,
       build_request: request ? (request.pending ? 'pending' : 'building') : null,
       build_request_age: request ? Math.trunc(request.stateTime) : null,
     };
+    if (extras) row.backoff = extras.backoff.get(image.name) ?? null;
+    return row;
   });
   return {
     headers: [

@@ -10,6 +10,7 @@ import { ImageStore } from '../../src/model/image-store.js';
 import { serializeImageBuild, type ImageBuildData } from '../../src/model/image-build.js';
 import type { ImageUploadData } from '../../src/model/image-upload.js';
 import { imageBuildPath } from '../../src/model/paths.js';
+import { writeBackoff } from '../../src/builder/backoff.js';
 import { maskAges, runKiln, writeTempConfig, type TempConfig } from './cli-harness.js';
 
 const DAY = 86400;
@@ -135,9 +136,21 @@ describe('listings', () => {
       ].join('\n'),
     );
     const rows = JSON.parse((await kiln('image-status', '--json')).stdout);
-    expect(rows[1]).toEqual({ image: 'ubuntu', paused: true, build_request: null, build_request_age: null });
+    expect(rows[1]).toEqual({ image: 'ubuntu', paused: true, build_request: null, build_request_age: null, backoff: null });
     expect(rows[0].build_request).toBe('pending');
     expect(typeof rows[0].build_request_age).toBe('number');
+  });
+
+  test('image-status shows a builder backoff after failures below the table and in JSON', async () => {
+    await writeBackoff(t.zk, 'fedora', { failures: 3, lastFailure: now - 10, until: now + 3 * 3600 + 5, buildId: B2, builder: 'nb01' });
+    const result = await kiln('image-status');
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(7); // upstream's table unchanged, then one line
+    expect(maskAges(lines[6] as string)).toBe(
+      'backoff: fedora: 3 failed build(s) in a row; next automatic build in 00:03:mm:ss (kiln image-build fedora starts one now)',
+    );
+    const rows = JSON.parse((await kiln('image-status', '--json')).stdout);
+    expect(rows[0].backoff).toEqual({ failures: 3, until: now + 3 * 3600 + 5 });
   });
 
   test('an empty tree prints headers only', async () => {

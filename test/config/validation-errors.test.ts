@@ -147,7 +147,7 @@ describe('validation error messages', () => {
       'providers[2] (name: r).rate: must be a number, got "abc"',
       'providers[2] (name: r): unknown key "bogus"; allowed: name, driver, max-concurrency, priority, cloud, ' +
         'region-name, boot-timeout, image-upload-timeout, launch-timeout, launch-retries, nodepool-id, rate, ' +
-        'image-name-format, clean-floating-ips, port-cleanup-interval, pools, diskimages, cloud-images, post-upload-hook',
+        'image-name-format, clean-floating-ips, port-cleanup-interval, pools, diskimages, cloud-images, post-upload-hook, upload-method',
       'providers[3] (name: s): missing required key "path"',
       'providers[4] (name: a_b).name: must not contain "_" (ibmvpc provider names), got "a_b"',
     ]);

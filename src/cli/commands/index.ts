@@ -4,8 +4,10 @@ import { dibImageDeleteCommand, imageDeleteCommand } from './image-delete.js';
 import { exportImageDataCommand, importImageDataCommand } from './image-data.js';
 import { imageBuildCommand } from './image-build.js';
 import { imagePauseCommand, imageUnpauseCommand } from './image-pause.js';
-import { dibImageListCommand, imageListCommand, imageStatusCommand } from './listing-commands.js';
+import { dibImageListCommand, imageListCommand } from './listing-commands.js';
+import { imageStatusCommand } from './image-status.js';
 import { embeddedZooKeeperCommand } from './embedded-zookeeper.js';
+import { builderCommand } from './builder.js';
 import { run as runDiskImageCreate } from './disk-image-create.js';
 import { run as runBootTest } from './boot-test.js';
 import { run as runCleanup } from './cleanup.js';
@@ -19,6 +21,7 @@ const rawCommands: RawCommand[] = [
 
 /** Every `kiln` subcommand, in the order `kiln --help` lists them. */
 export const commands: Array<Command | RawCommand> = [
+  builderCommand,
   dibImageListCommand,
   imageListCommand,
   imageStatusCommand,

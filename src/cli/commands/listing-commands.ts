@@ -1,12 +1,12 @@
 /**
- * `dib-image-list`, `image-list`, `image-status`: one parallel sweep of the
+ * `dib-image-list`, `image-list`: one parallel sweep of the
  * image tree, printed as upstream's table or (`--json`) upstream webapp's JSON.
  */
 import type { Command } from '../command.js';
 import type { CliContext } from '../cli-context.js';
 import { readImageTree } from '../../model/tree-snapshot.js';
 import type { ImageTreeSnapshot } from '../../model/types.js';
-import { dibImageList, imageList, imageStatus, type Listing } from '../../status/listings.js';
+import { dibImageList, imageList, type Listing } from '../../status/listings.js';
 import { renderJson, renderTable } from '../../status/render.js';
 
 function listingCommand<T extends object>(
@@ -30,4 +30,3 @@ function listingCommand<T extends object>(
 
 export const dibImageListCommand = listingCommand('dib-image-list', 'list images built with diskimage-builder', dibImageList);
 export const imageListCommand = listingCommand('image-list', 'list images uploaded to providers', imageList);
-export const imageStatusCommand = listingCommand('image-status', 'list image build status (paused, build requests)', imageStatus);

@@ -1,0 +1,40 @@
+/**
+ * `image-status`: upstream's table (Image, Paused, Build Request, Build Request
+ * Age), then — Kiln only — a line per image whose automatic builds are backing
+ * off after failures. `--json` rows carry the same as a `backoff` key.
+ */
+import type { Command } from '../command.js';
+import { readImageTree } from '../../model/tree-snapshot.js';
+import { readBackoff } from '../../builder/backoff.js';
+import { imageStatus, type ImageStatusExtras } from '../../status/listings.js';
+import { renderJson, renderTable } from '../../status/render.js';
+import { formatAge } from '../../status/age.js';
+
+export const imageStatusCommand: Command = {
+  name: 'image-status',
+  summary: 'list image build status (paused, build requests, backoff after failures)',
+  usage: '',
+  positionals: 0,
+  async run(ctx) {
+    const zk = await ctx.zk();
+    const tree = await readImageTree(zk);
+    const backoffs = await Promise.all(tree.images.map(async (image) => [image.name, await readBackoff(zk, image.name)] as const));
+    const extras: ImageStatusExtras = { backoff: new Map() };
+    for (const [name, backoff] of backoffs) {
+      if (backoff) extras.backoff.set(name, { failures: backoff.failures, until: backoff.until });
+    }
+    const listing = imageStatus(tree, extras);
+    if (ctx.options.json) {
+      ctx.io.out(renderJson(listing));
+      return 0;
+    }
+    ctx.io.out(renderTable(listing));
+    const now = Date.now() / 1000;
+    for (const [name, backoff] of extras.backoff) {
+      if (backoff.until <= now) continue;
+      // formatAge(now, until) = time left until `until`
+      ctx.io.out(`backoff: ${name}: ${backoff.failures} failed build(s) in a row; next automatic build in ${formatAge(now, backoff.until)} (kiln image-build ${name} starts one now)`);
+    }
+    return 0;
+  },
+};
