@@ -69,6 +69,11 @@ export interface RunningZooKeeper {
   stop(): Promise<void>;
 }
 
+/** The Java classpath that runs a ZooKeeper server (plaintext and TLS) from Debian's packages. */
+export function zooKeeperClasspath(): string {
+  return CLASSPATH_JARS.map((jar) => join(JAVA_DIR, jar)).join(':');
+}
+
 export function zooKeeperInstalled(): boolean {
   return existsSync(join(JAVA_DIR, 'zookeeper.jar'));
 }
@@ -96,7 +101,7 @@ export async function startZooKeeper(options: ZooKeeperServerOptions): Promise<R
       '-Xmx256m',
       '-Dzookeeper.admin.enableServer=false',
       '-cp',
-      CLASSPATH_JARS.map((jar) => join(JAVA_DIR, jar)).join(':'),
+      zooKeeperClasspath(),
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',
       cfgPath,
     ],

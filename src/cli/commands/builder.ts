@@ -1,6 +1,6 @@
 /**
  * `kiln builder -c FILE [-s SECURE] [--build-workers N] [--upload-workers M]
- * [--label L …] [--metrics-port P] [--cleanup-interval S]`: the
+ * [--label L …] [--metrics-port P [--metrics-host H]] [--cleanup-interval S]`: the
  * nodepool-builder daemon, in the foreground, logging pino JSON to stdout.
  * Returns when stopped by SIGTERM/SIGINT (status 0).
  */
@@ -14,12 +14,14 @@ import { installSignalHandlers } from '../../builder/signals.js';
 export const builderCommand: Command = {
   name: 'builder',
   summary: 'run the image builder daemon (nodepool-builder)',
-  usage: '[--build-workers N] [--upload-workers M] [--label L]... [--metrics-port P] [--cleanup-interval S]',
+  usage: '[--build-workers N] [--upload-workers M] [--label L]... [--metrics-port P [--metrics-host H]] [--cleanup-interval S]',
   options: {
     'build-workers': { type: 'string' },
     'upload-workers': { type: 'string' },
     label: { type: 'string', multiple: true },
     'metrics-port': { type: 'string' },
+    // 127.0.0.1 unless told otherwise (e.g. 0.0.0.0 inside a container)
+    'metrics-host': { type: 'string' },
     'cleanup-interval': { type: 'string' },
   },
   positionals: 0,
@@ -32,6 +34,7 @@ export const builderCommand: Command = {
       uploadWorkers: intOption(values['upload-workers'], 'upload-workers', 1) ?? BUILDER_DEFAULTS.uploadWorkers,
       labels: (values['label'] as string[] | undefined) ?? [],
       metricsPort: intOption(values['metrics-port'], 'metrics-port', 0),
+      ...(typeof values['metrics-host'] === 'string' ? { metricsHost: values['metrics-host'] } : {}),
       cleanupIntervalSeconds: numberOption(values['cleanup-interval'], 'cleanup-interval') ?? BUILDER_DEFAULTS.cleanupIntervalSeconds,
       logger,
     });
