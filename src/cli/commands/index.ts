@@ -6,6 +6,7 @@ import { imageBuildCommand } from './image-build.js';
 import { imagePauseCommand, imageUnpauseCommand } from './image-pause.js';
 import { dibImageListCommand, imageListCommand } from './listing-commands.js';
 import { imageStatusCommand } from './image-status.js';
+import { alienImageListCommand } from './alien-image-list.js';
 import { embeddedZooKeeperCommand } from './embedded-zookeeper.js';
 import { builderCommand } from './builder.js';
 import { run as runDiskImageCreate } from './disk-image-create.js';
@@ -24,6 +25,7 @@ export const commands: Array<Command | RawCommand> = [
   builderCommand,
   dibImageListCommand,
   imageListCommand,
+  alienImageListCommand,
   imageStatusCommand,
   imageBuildCommand,
   imageDeleteCommand,
