@@ -23,7 +23,7 @@ export interface FollowOptions {
   signal?: AbortSignal;
 }
 
-const PROGRESS_LINE = /\] (phase |progress |assembly:|Build |Image file|boot test)/;
+const PROGRESS_LINE = /\] (phase |progress |assembly:|Build |Image file)|^Boot test/;
 
 export async function followBuild(options: FollowOptions): Promise<ImageBuild> {
   const poll = options.pollMs ?? 1000;
