@@ -10,7 +10,7 @@ npx tsc -p tsconfig.bench.json
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(zk-listing pipeline assembly glance-upload)
+  names=(zk-listing pipeline assembly glance-upload builder)
 fi
 for name in "${names[@]}"; do
   echo "=== bench: $name"

@@ -27,6 +27,7 @@ import { readBuildFacts } from './build-facts.js';
 import { buildLogPath, pruneBuildLogs } from './build-log.js';
 import { decideBuild, type BuildReason } from './build-triggers.js';
 import { dibCommand } from './dib-command.js';
+import { forgetDibGroup, recordDibGroup } from './dib-groups.js';
 import { runDib, type DibRunResult } from './run-dib.js';
 import type { WorkerContext } from './worker-context.js';
 
@@ -93,16 +94,29 @@ async function buildLocked(
     lost.abort();
   });
   let result: DibRunResult;
+  // The group is recorded while it runs so that a daemon restarted after a
+  // SIGKILL can kill what this one left behind (dib-groups.ts).
+  let groupFile = null as string | null;
   try {
-    result = await runDib(dibCommand({ image, config, base }), {
+    const command = dibCommand({ image, config, base });
+    result = await runDib(command, {
       logPath,
       timeoutSeconds: image.buildTimeout,
       signal: AbortSignal.any([signal, lost.signal]),
-      onStart: (pid) => log.debug({ pid }, 'dib-cmd running'),
+      onStart: (pid) => {
+        log.debug({ pid }, 'dib-cmd running');
+        try {
+          groupFile = recordDibGroup(ctx.imagesDir, image.name, buildId, { pgid: pid, base: command.env['DIB_IMAGE_FILENAME'] ?? base });
+        } catch (err) {
+          log.warn({ err }, 'could not record the dib-cmd process group');
+        }
+      },
     });
   } catch (err) {
     log.error({ err }, 'dib-cmd could not be run');
     result = { exitCode: 1, timedOut: false, aborted: false, durationMs: 0 };
+  } finally {
+    if (groupFile !== null) await forgetDibGroup(groupFile).catch(() => undefined);
   }
   if (result.timedOut) log.error({ timeoutSeconds: image.buildTimeout }, `Build timeout for image ${image.name}`);
 

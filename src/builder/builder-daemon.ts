@@ -33,6 +33,7 @@ import { BUILDER_DEFAULTS, type BuilderOptions } from './builder-options.js';
 import { runBuild } from './build-worker.js';
 import { CleanupRunner, loadCleanupCycle } from './cleanup-runner.js';
 import { ConfigWatcher } from './config-watcher.js';
+import { killOrphanedDibGroups } from './dib-groups.js';
 import { JobPool } from './job-pool.js';
 import { ProviderSet } from './provider-set.js';
 import { Scheduler, type PassState } from './scheduler.js';
@@ -202,6 +203,14 @@ class BuilderDaemon {
         health: () => ({ builderId: this.s.builderId, hostname: this.s.hostname, ...this.runningJobs() }),
       });
       logger.info({ url: this.server.url }, 'metrics endpoint listening');
+    }
+    // Before any build of ours: a previous daemon killed with SIGKILL may have
+    // left its DIB runs going; they would write files for dead records.
+    for (const group of await killOrphanedDibGroups(this.s.imagesDir).catch((err: unknown) => {
+      logger.error({ err }, 'looking for orphaned dib-cmd process groups failed');
+      return [];
+    })) {
+      logger.warn(group, 'killed the orphaned dib-cmd process group of a previous builder run');
     }
     this.cleanupReady = this.startCleanup();
     await this.cleanupReady;

@@ -7,6 +7,7 @@
  * rc 1, as upstream.
  */
 import { execa } from 'execa';
+import { closeSync, openSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { DibCommand } from './dib-command.js';
 
@@ -45,17 +46,19 @@ export async function runDib(command: DibCommand, options: RunDibOptions): Promi
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const child = execa(command.file, command.args, {
-      env: command.env,
-      extendEnv: false,
-      detached: true,
-      // Both streams straight into the log file (O_APPEND, so they interleave
-      // safely): nothing passes through the daemon.
-      stdin: 'ignore',
-      stdout: { file: options.logPath, append: true },
-      stderr: { file: options.logPath, append: true },
-      reject: false,
-    });
+    // Both streams straight into the log file through one O_APPEND descriptor
+    // the child inherits: nothing passes through the daemon. (execa's
+    // `{file}` target pipes through this process instead: a daemon killed
+    // with SIGKILL would then lose the log's tail, and the DIB run would die
+    // of SIGPIPE at its next write, or live on if silent.) execa's types take
+    // a descriptor only as a literal number type, hence the cast.
+    const logFd = openSync(options.logPath, 'a') as 3;
+    let child: ReturnType<typeof spawnDib>;
+    try {
+      child = spawnDib(command, logFd);
+    } finally {
+      closeSync(logFd);
+    }
     pid = child.pid;
     if (pid !== undefined) options.onStart?.(pid);
     // A daemon that dies abruptly must not leave a DIB run behind it.
@@ -86,4 +89,16 @@ export async function runDib(command: DibCommand, options: RunDibOptions): Promi
     options.signal?.removeEventListener('abort', onAbort);
     process.removeListener('exit', killGroup);
   }
+}
+
+function spawnDib(command: DibCommand, logFd: 3) {
+  return execa(command.file, command.args, {
+    env: command.env,
+    extendEnv: false,
+    detached: true,
+    stdin: 'ignore',
+    stdout: logFd,
+    stderr: logFd,
+    reject: false,
+  });
 }
