@@ -5,9 +5,10 @@
  * every build and upload znode, plus `"<image>/pause": ""` for paused images.
  * Lock nodes and build requests are not exported.
  *
- * Key order is upstream's (images sorted; builds in listing order, each
- * followed by its uploads, providers sorted) and the file text is Python's
- * json.dumps, so the same tree exports to the same bytes as with Nodepool.
+ * Key order: images sorted; builds sorted by id (upstream: ZooKeeper's
+ * arbitrary child order, which made exports of one tree differ), each followed
+ * by its uploads (providers sorted, uploads in id order). The file text is
+ * Python's json.dumps, so readers see exactly what Nodepool writes.
  * Writing the file (mode 0600, truncating) is the CLI's job.
  */
 import type { Zk } from '../zk/zk-types.js';
@@ -79,10 +80,12 @@ export async function importImageData(zk: Zk, data: ImageData, options: ImageDat
 
 function toEntries(image: RawImage): Array<[string, string]> {
   const entries: Array<[string, string]> = image.pause ? [[imagePausePath(image.name), '']] : [];
-  for (const build of image.builds) {
+  const builds = [...image.builds].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const build of builds) {
     entries.push([imageBuildPath(image.name, build.id), build.data.toString('utf8')]);
     for (const provider of build.providers) {
-      for (const upload of provider.uploads) {
+      const uploads = [...provider.uploads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const upload of uploads) {
         entries.push([imageUploadPath(image.name, build.id, provider.name, upload.id), upload.data.toString('utf8')]);
       }
     }

@@ -19,7 +19,7 @@ import { createLimiter, type Limiter } from './limiter.js';
 // a `get` here (the pause/request nodes it probes hold no data).
 export type { ZkReadOp, ZkReadResult };
 
-/** The optional capability a `Zk` may offer (proposed addition to zk-types.ts). */
+/** The optional capability a `Zk` may offer (`Zk.multiRead`, ZooKeeper >= 3.6). */
 export interface MultiReadZk {
   multiRead(ops: ZkReadOp[]): Promise<ZkReadResult[]>;
 }

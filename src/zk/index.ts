@@ -1,5 +1,6 @@
 export type * from './zk-types.js';
 export { ZkClient } from './zk-client.js';
+export type { MultiReadSupport } from './multi-read.js';
 export { buildConnectString, commonChroot, formatHostPort, normalizeChroot } from './connect-string.js';
 export { parentPath, childPath, baseName } from './zk-paths.js';
 export { silentZkLogger, type ZkLogger } from './zk-logger.js';

@@ -8,6 +8,8 @@
  *   (the public client emits nothing for CLOSED).
  * - `connectionManager.socket`/`connectTimeoutHandler`: destroyed/cleared when
  *   closing a client that never connected (else it keeps retrying a dead port).
+ * The wire-level ones (multiRead over the library's connection, its socket
+ * reader and writer, its jute request classes) are in library-wire.ts.
  */
 import type { Client } from 'node-zookeeper-client';
 import type { Socket } from 'node:net';
@@ -15,6 +17,7 @@ import type { EventEmitter } from 'node:events';
 
 /** ConnectionManager.STATES */
 export const MANAGER_STATES = {
+  CONNECTING: 1,
   CONNECTED: 2,
   CLOSED: -2,
   SESSION_EXPIRED: -3,

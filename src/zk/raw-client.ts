@@ -8,6 +8,7 @@ import zookeeper from 'node-zookeeper-client';
 import type { Client } from 'node-zookeeper-client';
 import { connectionManager, MANAGER_STATES } from './library-internals.js';
 import { formatHostPort } from './connect-string.js';
+import { installWirePatches } from './library-wire.js';
 
 export interface RawEndpoint {
   host: string;
@@ -23,6 +24,8 @@ export interface RawClientOptions {
 }
 
 export function createRawClient(options: RawClientOptions): Client {
+  // Before the first connection: the library binds its socket handlers when it connects.
+  installWirePatches();
   const connectString = `${options.endpoints.map(formatHostPort).join(',')}${options.chroot ?? ''}`;
   const libraryOptions = {
     sessionTimeout: options.sessionTimeoutMs,

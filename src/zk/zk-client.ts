@@ -5,7 +5,7 @@
  * forever), per-operation timeouts, typed errors, sequential creates on a
  * trailing-slash path, makeParents / ensurePath / recursive delete, chroot
  * creation, a new session after expiry (the library never reconnects an expired
- * session), and TLS through a local tunnel.
+ * session), TLS through a local tunnel, and multiRead (multi-read.ts).
  *
  * Session events (ZkEvents): `connected` on every (re)connect, `suspended` when
  * the connection drops, `expired` when the session is gone (the new session is
@@ -24,6 +24,8 @@ import type {
   ZkCreateMode,
   ZkDeleteOptions,
   ZkEvents,
+  ZkReadOp,
+  ZkReadResult,
   ZkStat,
   ZkWatcher,
 } from './zk-types.js';
@@ -40,6 +42,7 @@ import { startTlsTunnel, type TlsTunnel } from './tls-tunnel.js';
 import { silentZkLogger, type ZkLogger } from './zk-logger.js';
 import { adaptWatcher } from './zk-watch.js';
 import { timedCall, type LibraryDone } from './timed-call.js';
+import { MultiReader, type MultiReadSupport } from './multi-read.js';
 
 const DEFAULT_SESSION_TIMEOUT_S = 10;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15000;
@@ -69,6 +72,7 @@ export class ZkClient extends EventEmitter implements Zk {
   private wasConnected = false;
   private newSessionPending = false;
   private readonly tree: ZkPrimitives;
+  private readonly multi: MultiReader;
 
   /** Connects (creating the chroot node if missing) or fails with KILN_ZK_CONNECT_TIMEOUT naming the servers. */
   static async connect(options: ZkConnectOptions, logger: ZkLogger = silentZkLogger): Promise<ZkClient> {
@@ -109,10 +113,23 @@ export class ZkClient extends EventEmitter implements Zk {
       getChildren: (path) => this.getChildren(path),
       deleteNode: (path, version) => this.deleteNode(path, version),
     };
+    this.multi = new MultiReader({
+      call: (operation, path, invoke) => this.call(operation, path, invoke),
+      get: (path) => this.get(path),
+      getChildren: (path) => this.getChildren(path),
+      chroot: setup.raw.chroot,
+      operationTimeoutMs: setup.operationTimeoutMs,
+      logger: setup.logger,
+    });
   }
 
   get isConnected(): boolean {
     return !this.closed && connectionManager(this.raw).state === MANAGER_STATES.CONNECTED;
+  }
+
+  /** Whether the server answered multiRead natively (learnt on the first call, then remembered). */
+  get multiReadSupport(): MultiReadSupport {
+    return this.multi.supportState;
   }
 
   /** The library client of the current session; tests use it to force an expiry. */
@@ -176,6 +193,10 @@ export class ZkClient extends EventEmitter implements Zk {
 
   async ensurePath(path: string): Promise<void> {
     await ensurePath(this.tree, path);
+  }
+
+  multiRead(ops: ZkReadOp[]): Promise<ZkReadResult[]> {
+    return this.multi.read(ops);
   }
 
   override on<E extends keyof ZkEvents>(event: E, listener: (...args: ZkEvents[E]) => void): this {

@@ -3,6 +3,7 @@
  * or AssertionErrors thrown synchronously by its argument checks) to ZkError
  * with a stable Kiln code; the raw code stays in `zkCode`.
  */
+import zookeeper from 'node-zookeeper-client';
 import { ZkError, type ZkErrorCode } from '../errors/zk-error.js';
 
 // lib/Exception.js CODES
@@ -29,4 +30,14 @@ export function toZkError(err: unknown, operation: string, path: string): ZkErro
   const code = (zkCode !== undefined && CODE_MAP[zkCode]) || 'KILN_ZK_ERROR';
   const reason = err instanceof Error ? err.message : String(err);
   return new ZkError(code, `ZooKeeper ${operation} ${path}: ${reason}`, { path, zkCode, cause: err });
+}
+
+/** The library's Exception for a raw code (as its own failures carry); it has no name for some newer codes. */
+export function libraryException(zkCode: number): Error {
+  try {
+    // Exception.create is exported by the library, only missing from @types.
+    return (zookeeper.Exception as unknown as { create(code: number): Error }).create(zkCode);
+  } catch {
+    return Object.assign(new Error(`ZooKeeper error ${zkCode}`), { code: zkCode });
+  }
 }

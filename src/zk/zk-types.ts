@@ -81,6 +81,18 @@ export interface ZkEvents {
   closed: [];
 }
 
+/**
+ * One read of a batched `multiRead` request. There is no `exists`: a `get`
+ * answers it (null when missing, else the stat) at the cost of the data.
+ */
+export interface ZkReadOp {
+  op: 'get' | 'getChildren';
+  path: string;
+}
+
+/** Per op, in order: get → {data, stat}; getChildren → names; a missing node → null. */
+export type ZkReadResult = { data: Buffer; stat: ZkStat } | string[] | null;
+
 export interface Zk {
   /** "host:port,host:port/chroot" as used for this connection */
   readonly connectString: string;
@@ -104,6 +116,14 @@ export interface Zk {
   delete(path: string, options?: ZkDeleteOptions): Promise<boolean>;
   /** Create the node and its parents if missing (kazoo ensure_path). */
   ensurePath(path: string): Promise<void>;
+  /**
+   * Optional: many reads in few requests (ZooKeeper >= 3.6 multiRead; a client
+   * may fall back to single reads on older servers). Results in op order; a
+   * missing node gives null, any other error rejects the whole call. Not a
+   * snapshot: a big batch goes out as several requests, and writes may land
+   * between them.
+   */
+  multiRead?(ops: ZkReadOp[]): Promise<ZkReadResult[]>;
 
   on<E extends keyof ZkEvents>(event: E, listener: (...args: ZkEvents[E]) => void): this;
   off<E extends keyof ZkEvents>(event: E, listener: (...args: ZkEvents[E]) => void): this;

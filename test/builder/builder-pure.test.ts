@@ -5,29 +5,10 @@ import { dibCommand, resolveDibCmd } from '../../src/builder/dib-command.js';
 import { shellSplit } from '../../src/builder/shell-split.js';
 import { externalImageName, uploadMetadata } from '../../src/builder/upload-metadata.js';
 import type { DiskImage } from '../../src/config/types.js';
+import { diskImageFixture } from '../support/diskimage-fixture.js';
 
 function image(overrides: Partial<DiskImage> = {}): DiskImage {
-  return {
-    name: 'img',
-    elements: ['fedora', 'vm'],
-    envVars: {},
-    release: '21',
-    formats: ['qcow2'],
-    configuredFormats: ['qcow2'],
-    keepFormats: [],
-    deleteAfterUpload: false,
-    rebuildAge: 86400,
-    buildTimeout: 28800,
-    pause: false,
-    username: 'zuul',
-    pythonPath: 'auto',
-    shellType: null,
-    dibCmd: 'disk-image-create',
-    metadata: {},
-    builderLabels: [],
-    bootTest: null,
-    ...overrides,
-  };
+  return diskImageFixture(overrides);
 }
 
 function facts(overrides: Partial<BuildFacts> = {}): BuildFacts {

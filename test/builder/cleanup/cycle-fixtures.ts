@@ -2,31 +2,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiskImage, NodepoolConfig, Provider } from '../../../src/config/types.js';
+import { diskImageFixture } from '../../support/diskimage-fixture.js';
 import type { CloudImage, ImageProvider, UploadedImage } from '../../../src/providers/types.js';
 import type { ImageStore } from '../../../src/model/image-store.js';
 import type { BuildState, UploadState } from '../../../src/model/types.js';
 
 export function diskImage(name: string): DiskImage {
-  return {
-    name,
-    elements: ['fedora', 'vm'],
-    envVars: {},
-    release: '21',
-    formats: ['qcow2'],
-    configuredFormats: [],
-    keepFormats: [],
-    deleteAfterUpload: false,
-    rebuildAge: 86400,
-    buildTimeout: 28800,
-    pause: false,
-    username: 'zuul',
-    pythonPath: 'auto',
-    shellType: null,
-    dibCmd: 'disk-image-create',
-    metadata: {},
-    builderLabels: [],
-    bootTest: null,
-  };
+  return diskImageFixture({ name, configuredFormats: [] });
 }
 
 export function provider(name: string, images: string[]): Provider {
