@@ -21,8 +21,6 @@ import { CliError } from '../cli-error.js';
 import type { NodepoolConfig, Provider } from '../../config/types.js';
 import { readImageTree } from '../../model/tree-snapshot.js';
 import type { ImageTreeSnapshot } from '../../model/types.js';
-import { registerOpenStackDriver } from '../../providers/openstack/register-openstack-driver.js';
-import { createProvider, hasProviderDriver } from '../../providers/provider-registry.js';
 import type { CloudImage } from '../../providers/types.js';
 import { prettyTable } from '../../status/pretty-table.js';
 
@@ -75,6 +73,11 @@ export const alienImageListCommand: Command = {
 export async function findAlienImages(input: FindAlienImagesInput): Promise<AlienImageRow[]> {
   // The CLI makes providers outside the daemon: drivers beyond `local` need registering here too
   // (unless this process already did, e.g. a daemon with its logger).
+  // Loaded here, not at the top: only this command needs the cloud drivers.
+  const [{ registerOpenStackDriver }, { hasProviderDriver }] = await Promise.all([
+    import('../../providers/openstack/register-openstack-driver.js'),
+    import('../../providers/provider-registry.js'),
+  ]);
   if (!hasProviderDriver('openstack')) registerOpenStackDriver();
   const providers = [...input.config.providers.values()].filter(
     (p) => p.managesImages && (input.providerName === undefined || p.name === input.providerName),
@@ -91,6 +94,7 @@ async function providerAliens(provider: Provider, input: FindAlienImagesInput): 
 
 /** The provider's images that carry `nodepool_build_id`; [] (with a warning) when they cannot be listed. */
 async function listNodepoolImages(provider: Provider, input: FindAlienImagesInput): Promise<CloudImage[]> {
+  const { createProvider } = await import('../../providers/provider-registry.js');
   let cloud;
   try {
     cloud = await createProvider(provider, { env: input.env });

@@ -9,15 +9,28 @@ import { imageStatusCommand } from './image-status.js';
 import { alienImageListCommand } from './alien-image-list.js';
 import { embeddedZooKeeperCommand } from './embedded-zookeeper.js';
 import { builderCommand } from './builder.js';
-import { run as runDiskImageCreate } from './disk-image-create.js';
-import { run as runBootTest } from './boot-test.js';
-import { run as runCleanup } from './cleanup.js';
 
-// Kiln's own tools parse their own argv (DIB-compatible options).
+// Kiln's own tools parse their own argv (DIB-compatible options). They are
+// loaded only when run, so listing commands start fast.
 const rawCommands: RawCommand[] = [
-  { name: 'disk-image-create', summary: 'build an image from elements (diskimage-builder compatible)', raw: true, run: runDiskImageCreate },
-  { name: 'boot-test', summary: 'boot an image in QEMU (TCG) and wait for a login prompt', raw: true, run: runBootTest },
-  { name: 'cleanup', summary: 'undo mounts, loop devices and temp dirs left by killed builds', raw: true, run: runCleanup },
+  {
+    name: 'disk-image-create',
+    summary: 'build an image from elements (diskimage-builder compatible)',
+    raw: true,
+    run: async (argv) => (await import('./disk-image-create.js')).run(argv),
+  },
+  {
+    name: 'boot-test',
+    summary: 'boot an image in QEMU (TCG) and wait for a login prompt',
+    raw: true,
+    run: async (argv) => (await import('./boot-test.js')).run(argv),
+  },
+  {
+    name: 'cleanup',
+    summary: 'undo mounts, loop devices and temp dirs left by killed builds',
+    raw: true,
+    run: async (argv) => (await import('./cleanup.js')).run(argv),
+  },
 ];
 
 /** Every `kiln` subcommand, in the order `kiln --help` lists them. */
