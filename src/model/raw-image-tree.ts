@@ -53,18 +53,24 @@ export interface RawUpload {
   data: Buffer;
 }
 
-/** `images`: only these (those absent from ZooKeeper are left out). */
-export async function readRawImageTree(reader: LimitedReader, images?: readonly string[]): Promise<RawImage[]> {
+export interface RawTreeScope {
+  /** only these images (those absent from ZooKeeper are left out) */
+  images?: readonly string[];
+  /** read providers and uploads too (default true); listings of builds skip them */
+  uploads?: boolean;
+}
+
+export async function readRawImageTree(reader: LimitedReader, scope: RawTreeScope = {}): Promise<RawImage[]> {
   const present = ((await reader.getChildren(IMAGE_ROOT)) ?? []).filter(isValidName);
-  const wanted = images ? present.filter((name) => images.includes(name)) : present;
-  return Promise.all(wanted.sort().map((name) => readImage(reader, name)));
+  const wanted = scope.images ? present.filter((name) => scope.images?.includes(name)) : present;
+  return Promise.all(wanted.sort().map((name) => readImage(reader, name, scope.uploads !== false)));
 }
 
 // Below, child paths are joined onto their parent's: every name comes from a
 // listing and was filtered by isValid*, so re-validating each level (as the
 // path builders do) would only cost time on a 60,000-node walk.
 
-async function readImage(reader: LimitedReader, name: string): Promise<RawImage> {
+async function readImage(reader: LimitedReader, name: string, uploads: boolean): Promise<RawImage> {
   const buildsPath = imageBuildsPath(name);
   const [pause, request, lockHolders, buildIds] = await Promise.all([
     reader.exists(imagePausePath(name)),
@@ -72,16 +78,16 @@ async function readImage(reader: LimitedReader, name: string): Promise<RawImage>
     reader.getChildren(imageBuildLockPath(name)),
     reader.getChildren(buildsPath),
   ]);
-  const builds = await Promise.all(listIds(buildIds, isValidBuildId).map((id) => readBuild(reader, `${buildsPath}/${id}`, id)));
+  const builds = await Promise.all(listIds(buildIds, isValidBuildId).map((id) => readBuild(reader, `${buildsPath}/${id}`, id, uploads)));
   return { name, pause, request, lockHolders: lockHolders ?? [], builds: builds.filter((b): b is RawBuild => b !== null) };
 }
 
-async function readBuild(reader: LimitedReader, buildPath: string, id: string): Promise<RawBuild | null> {
+async function readBuild(reader: LimitedReader, buildPath: string, id: string, uploads: boolean): Promise<RawBuild | null> {
   const node = await reader.get(buildPath);
   if (node === null) return null;
   // No children means no providers node: save the round trip.
   const providersPath = `${buildPath}/providers`;
-  const names = node.stat.numChildren > 0 ? ((await reader.getChildren(providersPath)) ?? []) : [];
+  const names = uploads && node.stat.numChildren > 0 ? ((await reader.getChildren(providersPath)) ?? []) : [];
   const providers = await Promise.all(
     names
       .filter(isValidName)

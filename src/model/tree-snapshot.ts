@@ -21,10 +21,15 @@ export interface ReadImageTreeOptions {
   concurrency?: number;
   /** only these images (those absent from ZooKeeper are left out) */
   images?: string[];
+  /** false: skip providers and uploads (every build's `uploads` map is empty) — for build listings */
+  uploads?: boolean;
 }
 
 export async function readImageTree(zk: Zk, options: ReadImageTreeOptions = {}): Promise<ImageTreeSnapshot> {
-  const raw = await readRawImageTree(new LimitedReader(zk, options.concurrency), options.images);
+  const raw = await readRawImageTree(new LimitedReader(zk, options.concurrency), {
+    ...(options.images ? { images: options.images } : {}),
+    uploads: options.uploads !== false,
+  });
   return { images: raw.map(toImageSnapshot) };
 }
 

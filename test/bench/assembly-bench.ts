@@ -4,23 +4,27 @@
  * checksum overhead, and boot-test time to login. Uses the cached Debian test
  * tree (test/assembly/support/debian-tree.ts; built on first use, ~2 min).
  * BENCH_FORMATS overrides the format list (default raw,qcow2,vhd,tar,tgz).
- * Machines are shared: CPU-bound figures can be up to ~2× pessimistic.
+ * Machines are shared: CPU-bound figures can be up to ~2× pessimistic (the
+ * load average is printed). Also compares qcow2 written by Kiln's writer
+ * (parallel zlib, hashed as written) with `qemu-img convert -c`.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleImage } from '../../src/assembly/assemble.js';
 import { writeOutputs } from '../../src/assembly/outputs/write-outputs.js';
+import { DEFAULT_LEVEL } from '../../src/assembly/outputs/qcow2/qcow2-settings.js';
 import { bootTest } from '../../src/assembly/boot-test.js';
 import type { ResourceTracker } from '../../src/resources/types.js';
 import { debianTree } from '../assembly/support/debian-tree.js';
 
 const tracker: ResourceTracker = { track: async () => {}, release: async () => {} };
-const env = { DIB_GRUB_TIMEOUT: '1' };
+const env: Record<string, string> = { DIB_GRUB_TIMEOUT: '1', ...(process.env.KILN_QCOW2_LEVEL ? { KILN_QCOW2_LEVEL: process.env.KILN_QCOW2_LEVEL } : {}) };
 
 async function main(): Promise<void> {
   const formats = (process.env.BENCH_FORMATS ?? 'raw,qcow2,vhd,tar,tgz').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-asm-'));
+  console.log(`load average at start: ${loadAverage()} (${availableParallelism()} CPUs)`);
   try {
     const root = join(dir, 'root');
     await mkdir(root);
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
     line('assembly (plan + sfdisk + mkfs.ext4 -d + GRUB), vm/MBR', steps['block-device'] ?? 0);
     const image = base.outputs.raw as string;
 
+    if (formats.includes('qcow2')) await compareQcow2Writers(dir, image, root);
+
     const alone: Record<string, number> = {};
     for (const f of formats) {
       alone[f] = await timeOutputs(dir, image, root, [f], true);
@@ -56,18 +62,53 @@ async function main(): Promise<void> {
     const boot = await bootTest({ image, timeoutSeconds: 300, logFile: join(dir, 'serial.log') });
     line(`boot-test to "${boot.matched ?? boot.reason}" (TCG, raw, GRUB timeout 1 s)`, boot.seconds);
     if (!boot.ok) process.exitCode = 1;
+    console.log(`load average at end: ${loadAverage()}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/** qcow2 (compat=0.10, with checksums) through Kiln's writer and through qemu-img, alone. */
+async function compareQcow2Writers(dir: string, image: string, rootDir: string): Promise<void> {
+  const { size, blocks } = await stat(image);
+  console.log(`qcow2 writers on the ${mib(size)} raw image (${mib(blocks * 512)} allocated):`);
+  const writers: Array<[string, Record<string, string>]> = [
+    ['qemu-img convert -c (zlib level 6, 1 thread)', { KILN_QCOW2_WRITER: 'qemu-img' }],
+    [`Kiln writer (zlib level ${env.KILN_QCOW2_LEVEL ?? DEFAULT_LEVEL}, ${availableParallelism()} workers)`, {}],
+  ];
+  for (const [label, extra] of writers) {
+    const cpu = process.cpuUsage(); // worker threads count here; qemu-img is a child, not counted
+    const { seconds, sizes } = await runOutputs(dir, image, rootDir, ['qcow2'], true, { ...env, ...extra });
+    const used = process.cpuUsage(cpu);
+    const cpuNote = 'KILN_QCOW2_WRITER' in extra ? '' : `, cpu ${((used.user + used.system) / 1e6).toFixed(1)} s`;
+    line(`  ${label}: ${mib(sizes.qcow2 ?? 0)}${cpuNote}, load ${loadAverage()}`, seconds);
+  }
+}
+
 async function timeOutputs(dir: string, image: string, rootDir: string, formats: string[], checksum: boolean): Promise<number> {
+  return (await runOutputs(dir, image, rootDir, formats, checksum, env)).seconds;
+}
+
+async function runOutputs(dir: string, image: string, rootDir: string, formats: string[], checksum: boolean, envUsed: Record<string, string>): Promise<{ seconds: number; sizes: Record<string, number> }> {
   const out = await mkdtemp(join(dir, 'out-'));
-  const t = now();
-  await writeOutputs({ image, rootDir, outputBase: join(out, 'img'), formats, checksum, env, qemuImgOptions: formats.includes('qcow2') ? 'compat=0.10' : '', resources: tracker, log: () => {} });
-  const s = now() - t;
-  await rm(out, { recursive: true, force: true });
-  return s;
+  try {
+    const t = now();
+    const result = await writeOutputs({ image, rootDir, outputBase: join(out, 'img'), formats, checksum, env: envUsed, qemuImgOptions: formats.includes('qcow2') ? 'compat=0.10' : '', resources: tracker, log: () => {} });
+    const seconds = now() - t;
+    const sizes: Record<string, number> = {};
+    for (const [f, path] of Object.entries(result.outputs)) sizes[f] = (await stat(path)).size;
+    return { seconds, sizes };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function loadAverage(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 function now(): number {

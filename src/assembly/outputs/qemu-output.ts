@@ -1,5 +1,9 @@
 /**
- * qcow2, vhd and any other qemu-img format. qemu-img seeks while writing
+ * qcow2, vhd and any other qemu-img format. zlib qcow2 (the default) is
+ * written by Kiln's own writer (qcow2/qcow2-writer.ts: parallel compression,
+ * hashed as written); qemu-img remains for what that writer does not support
+ * (see qcow2/qcow2-settings.ts) and for KILN_QCOW2_WRITER=qemu-img.
+ * qemu-img seeks while writing
  * (qcow2 metadata, the vpc footer/BAT) and refuses a pipe ("Could not resize
  * file"), so its bytes cannot be hashed in flight; the finished file is hashed
  * straight after qemu-img exits, while it is still in the page cache (no disk
@@ -8,7 +12,10 @@
  * Knobs (documented in the report/README):
  *  - `--qemu-img-options` → `-o` for qcow2 (nodepool passes compat=0.10)
  *  - KILN_QCOW2_COMPRESSION = zlib (default, DIB's `-c`) | zstd | none
- *    (zstd needs compat=1.1, so it is refused together with compat=0.10)
+ *    (zstd needs compat=1.1, so it is refused together with compat=0.10;
+ *    zstd and none go through qemu-img)
+ *  - KILN_QCOW2_WRITER = kiln (default) | qemu-img; KILN_QCOW2_LEVEL = 1-9
+ *    (Kiln's writer only, default 3)
  *  - KILN_VHD_SUBFORMAT = dynamic (default, DIB's vhd-util result) | fixed;
  *    always force_size=on so the virtual size is exactly the image size, which
  *    Azure-style clouds require (without it qemu rounds to CHS geometry).
@@ -17,9 +24,17 @@ import { runTool } from '../run-tool.js';
 import { AssemblyError } from '../assembly-error.js';
 import { pump, readChunks } from './pump.js';
 import type { OutputJob, OutputDigests } from './output-job.js';
+import { nativeQcow2Settings } from './qcow2/qcow2-settings.js';
+import { canWriteNatively, writeQcow2 } from './qcow2/qcow2-writer.js';
 
 export async function writeQemuFormat(job: OutputJob, format: string): Promise<OutputDigests> {
   const target = job.targets[format] as string;
+  const native = format === 'qcow2' ? nativeQcow2Settings(job.env, job.qemuImgOptions) : undefined;
+  if (native && (await canWriteNatively(job.image))) {
+    job.log(`kiln qcow2 writer: ${job.image} → ${target} (v${native.version}, zlib level ${native.level})`);
+    const digests = await writeQcow2({ image: job.image, target, settings: native, hash: job.checksum, signal: job.signal });
+    return { qcow2: digests };
+  }
   const args = ['convert', '-f', 'raw', ...qemuFormatArgs(format, job.env, job.qemuImgOptions), job.image, target];
   await runTool({ log: job.log, signal: job.signal }, 'qemu-img', args);
   const digests = job.checksum ? await pump(readChunks(target), { files: [], hash: true, signal: job.signal }) : undefined;

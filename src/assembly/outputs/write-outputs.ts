@@ -17,6 +17,7 @@ import { writeQemuFormat } from './qemu-output.js';
 import { writeTarFormats } from './tar-outputs.js';
 import { writeSquashfs } from './squashfs-output.js';
 import { checksumLine } from './checksum-files.js';
+import { spillPathFor } from './qcow2/qcow2-writer.js';
 
 export interface WriteOutputsRequest {
   image: string;
@@ -55,6 +56,8 @@ export async function writeOutputs(req: WriteOutputsRequest): Promise<WrittenOut
   req.signal?.addEventListener('abort', onOuterAbort);
   try {
     for (const f of formats) await track(partials[f] as string);
+    // Kiln's qcow2 writer spills its compressed clusters next to the partial file.
+    if (formats.includes('qcow2')) await track(spillPathFor(partials.qcow2 as string));
     const job: OutputJob = {
       image: req.image,
       rootDir: req.rootDir,

@@ -17,7 +17,7 @@ export const imageStatusCommand: Command = {
   positionals: 0,
   async run(ctx) {
     const zk = await ctx.zk();
-    const tree = await readImageTree(zk);
+    const tree = await readImageTree(zk, { uploads: false });
     const backoffs = await Promise.all(tree.images.map(async (image) => [image.name, await readBackoff(zk, image.name)] as const));
     const extras: ImageStatusExtras = { backoff: new Map() };
     for (const [name, backoff] of backoffs) {

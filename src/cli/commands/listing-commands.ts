@@ -13,6 +13,7 @@ function listingCommand<T extends object>(
   name: string,
   summary: string,
   build: (tree: ImageTreeSnapshot) => Listing<T>,
+  needsUploads: boolean,
 ): Command {
   return {
     name,
@@ -20,7 +21,7 @@ function listingCommand<T extends object>(
     usage: '',
     positionals: 0,
     async run(ctx: CliContext): Promise<number> {
-      const tree = await readImageTree(await ctx.zk());
+      const tree = await readImageTree(await ctx.zk(), { uploads: needsUploads });
       const listing = build(tree);
       ctx.io.out(ctx.options.json ? renderJson(listing) : renderTable(listing));
       return 0;
@@ -28,5 +29,5 @@ function listingCommand<T extends object>(
   };
 }
 
-export const dibImageListCommand = listingCommand('dib-image-list', 'list images built with diskimage-builder', dibImageList);
-export const imageListCommand = listingCommand('image-list', 'list images uploaded to providers', imageList);
+export const dibImageListCommand = listingCommand('dib-image-list', 'list images built with diskimage-builder', dibImageList, false);
+export const imageListCommand = listingCommand('image-list', 'list images uploaded to providers', imageList, true);
