@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
 import { fixture, testEnv, useTempConfigDir } from './temp-config.js';
@@ -195,6 +196,14 @@ describe('a full nodepool.yaml shared with the launcher (good.yaml)', () => {
 });
 
 describe('config/nodepool.yaml (the Quick start example)', () => {
+  test('uses only elements Kiln ships', async () => {
+    const config = await loadConfig(resolve('config/nodepool.yaml'), { env: testEnv({ NODEPOOL_STATE_DIR: '/tmp/kiln-state' }) });
+    const shipped = new Set(await readdir(resolve('elements')));
+    for (const image of config.diskimages.values()) {
+      expect(image.elements.filter((e) => !shipped.has(e))).toEqual([]);
+    }
+  });
+
   test('loads with NODEPOOL_STATE_DIR set', async () => {
     const path = resolve('config/nodepool.yaml');
     const config = await loadConfig(path, { env: testEnv({ NODEPOOL_STATE_DIR: '/tmp/kiln-state' }) });
@@ -202,7 +211,7 @@ describe('config/nodepool.yaml (the Quick start example)', () => {
     expect(config.buildLogDir).toBe('/tmp/kiln-state/logs');
     expect(config.zookeeperServers).toEqual([]);
     expect(config.diskimages.get('debian-bookworm')).toMatchObject({
-      elements: ['debian-minimal', 'vm', 'bootloader', 'openssh-server', 'simple-init'],
+      elements: ['debian-minimal', 'vm', 'bootloader', 'openssh-server'],
       release: 'bookworm',
       formats: ['qcow2'],
       bootTest: { timeoutSeconds: 300, expect: 'login:' },
