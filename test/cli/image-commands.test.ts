@@ -3,7 +3,7 @@
  * upstream's columns, messages and JSON shapes (golden output), refusals and
  * exit codes, and the records they write.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTestZk, type TestZk } from '../support/zk-fixture.js';
 import { ImageStore } from '../../src/model/image-store.js';
@@ -133,10 +133,12 @@ describe('listings', () => {
         '| fedora | False  | pending       | 00:00:mm:ss       |',
         '| ubuntu | True   |               |                   |',
         '+--------+--------+---------------+-------------------+',
+        `building: fedora-${B2} on nb01.example.org for 00:01:mm:ss`,
       ].join('\n'),
     );
     const rows = JSON.parse((await kiln('image-status', '--json')).stdout);
-    expect(rows[1]).toEqual({ image: 'ubuntu', paused: true, build_request: null, build_request_age: null, backoff: null });
+    expect(rows[1]).toEqual({ image: 'ubuntu', paused: true, build_request: null, build_request_age: null, backoff: null, building: [] });
+    expect(rows[0].building).toEqual([{ image: 'fedora', buildId: B2, builder: 'nb01.example.org', elapsed: expect.any(Number), phase: null }]);
     expect(rows[0].build_request).toBe('pending');
     expect(typeof rows[0].build_request_age).toBe('number');
   });
@@ -145,8 +147,8 @@ describe('listings', () => {
     await writeBackoff(t.zk, 'fedora', { failures: 3, lastFailure: now - 10, until: now + 3 * 3600 + 5, buildId: B2, builder: 'nb01' });
     const result = await kiln('image-status');
     const lines = result.stdout.split('\n');
-    expect(lines).toHaveLength(7); // upstream's table unchanged, then one line
-    expect(maskAges(lines[6] as string)).toBe(
+    expect(lines).toHaveLength(8); // upstream's table unchanged, then the running build and the backoff
+    expect(maskAges(lines[7] as string)).toBe(
       'backoff: fedora: 3 failed build(s) in a row; next automatic build in 00:03:mm:ss (kiln image-build fedora starts one now)',
     );
     const rows = JSON.parse((await kiln('image-status', '--json')).stdout);
@@ -267,5 +269,18 @@ describe('export-image-data / import-image-data', () => {
     const result = await kiln('import-image-data', file);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('not an image data export');
+  });
+});
+
+describe('image-status progress of running builds', () => {
+  test('shows the last phase from the build log when it is on this host', async () => {
+    const logDir = join(config.dir, 'logs');
+    await mkdir(logDir, { recursive: true });
+    await writeFile(
+      join(logDir, `fedora-${B2}.log`),
+      '2026-01-01 00:00:00.000 | [00:00] phase root.d (host) started\n2026-01-01 00:00:09.000 | [00:09] phase install.d (chroot) started\n+ apt-get install foo\n',
+    );
+    const lines = (await kiln('image-status')).stdout.split('\n');
+    expect(maskAges(lines[6] as string)).toBe(`building: fedora-${B2} on nb01.example.org for 00:01:mm:ss: phase install.d (chroot) started`);
   });
 });
