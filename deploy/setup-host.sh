@@ -16,6 +16,7 @@ PACKAGES=(
   grub2-common grub-pc-bin grub-efi-amd64-bin
   squashfs-tools       # squashfs output
   zstd                 # fast compression
+  pigz                 # parallel gzip for tgz outputs
   openssl              # test certificates for ZooKeeper TLS
   xfsprogs             # xfs root filesystems (DIB FS_TYPE=xfs)
   python3-kazoo        # interop tests with the Python ZooKeeper client
