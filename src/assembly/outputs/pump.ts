@@ -1,8 +1,9 @@
 /**
  * The one place output bytes flow through Node: each chunk is hashed (when
- * checksums are wanted) and written to every target file, and optionally fed
- * to a child's stdin (tar → gzip). With `sparse`, all-zero chunks are skipped
- * and the file is extended at the end, so a 2 GiB raw image stays sparse.
+ * checksums are wanted; in worker threads, see digest.ts) and written to every
+ * target file, and optionally fed to a child's stdin (tar → gzip). With
+ * `sparse`, all-zero chunks are skipped and the file is extended at the end,
+ * so a 2 GiB raw image stays sparse.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -14,9 +15,12 @@ export interface PumpOptions {
   files: readonly string[];
   hash: boolean;
   sparse?: boolean;
-  /** also write every chunk here (ended at the end) */
-  tee?: Writable;
   signal?: AbortSignal;
+}
+
+export interface Sink {
+  /** Writes (and hashes) `chunks`; every chunk also goes to `tee` when given (ended at the end). */
+  drain(chunks: AsyncIterable<Uint8Array>, tee?: Writable): Promise<Digests | undefined>;
 }
 
 export async function pump(chunks: AsyncIterable<Uint8Array>, options: PumpOptions): Promise<Digests | undefined> {
@@ -27,7 +31,7 @@ export async function pump(chunks: AsyncIterable<Uint8Array>, options: PumpOptio
  * Opens the target files first and returns the consumer: a child's stdout must
  * be read from its very first byte, so open files before spawning the child.
  */
-export async function openSink(options: PumpOptions): Promise<{ drain(chunks: AsyncIterable<Uint8Array>): Promise<Digests | undefined> }> {
+export async function openSink(options: PumpOptions): Promise<Sink> {
   const handles: FileHandle[] = [];
   try {
     for (const f of options.files) handles.push(await open(f, 'w'));
@@ -35,27 +39,29 @@ export async function openSink(options: PumpOptions): Promise<{ drain(chunks: As
     await Promise.all(handles.map((h) => h.close()));
     throw err;
   }
-  return { drain: (chunks) => drainInto(chunks, handles, options) };
+  return { drain: (chunks, tee) => drainInto(chunks, handles, options, tee) };
 }
 
-async function drainInto(chunks: AsyncIterable<Uint8Array>, handles: FileHandle[], options: PumpOptions): Promise<Digests | undefined> {
+async function drainInto(chunks: AsyncIterable<Uint8Array>, handles: FileHandle[], options: PumpOptions, tee?: Writable): Promise<Digests | undefined> {
   const digest = options.hash ? new DigestPair() : undefined;
   try {
     let position = 0;
     for await (const chunk of chunks) {
       throwIfAborted(options.signal);
-      digest?.update(chunk);
+      // Hashed in worker threads (digest.ts) while the writes below run; awaited only for back-pressure.
+      const hashing = digest?.update(chunk);
       const skip = options.sparse === true && isZero(chunk);
       const writes: Array<Promise<unknown>> = skip ? [] : handles.map((h) => h.write(chunk, 0, chunk.length, position));
-      if (options.tee && !options.tee.write(chunk)) writes.push(once(options.tee, 'drain'));
+      if (tee && !tee.write(chunk)) writes.push(once(tee, 'drain'));
+      if (hashing) writes.push(hashing);
       await Promise.all(writes);
       position += chunk.length;
     }
     if (options.sparse) await Promise.all(handles.map((h) => h.truncate(position)));
-    options.tee?.end();
-    return digest?.digest();
+    tee?.end();
+    return await digest?.digest();
   } finally {
-    await Promise.all(handles.map((h) => h.close()));
+    await Promise.all([...handles.map((h) => h.close()), digest?.destroy()]);
   }
 }
 
