@@ -14,6 +14,7 @@
  * does a final write that fails (cleanup of another builder removed the
  * record). A daemon stop cancels the run and records `failed`.
  */
+import { withLockIfFree } from '../zk/with-lock-if-free.js';
 import { appendFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiskImage } from '../config/types.js';
@@ -42,20 +43,17 @@ export async function runBuild(ctx: WorkerContext, imageName: string, signal: Ab
   const image = ctx.config().diskimages.get(imageName);
   if (!image) return { kind: 'skipped', why: 'not-due' };
   const lock = ctx.store.imageBuildLock(imageName);
-  try {
-    await lock.acquire({ blocking: false });
-  } catch (err) {
-    if (isKilnError(err, 'KILN_LOCK_NOT_ACQUIRED')) return { kind: 'skipped', why: 'lock-busy' };
-    throw err;
-  }
-  try {
-    const facts = await readBuildFacts(ctx.store, image, ctx.labels);
-    const decision = decideBuild(facts);
-    if (!decision.build || signal.aborted) return { kind: 'skipped', why: 'not-due' };
-    return await buildLocked(ctx, image, decision.reason, facts.requestTime, lock, signal);
-  } finally {
-    await lock.release().catch((err: unknown) => ctx.logger.warn({ err, image: imageName }, 'releasing the image build lock failed'));
-  }
+  const outcome = await withLockIfFree(
+    lock,
+    async (): Promise<BuildOutcome> => {
+      const facts = await readBuildFacts(ctx.store, image, ctx.labels);
+      const decision = decideBuild(facts);
+      if (!decision.build || signal.aborted) return { kind: 'skipped', why: 'not-due' };
+      return buildLocked(ctx, image, decision.reason, facts.requestTime, lock, signal);
+    },
+    (err) => ctx.logger.warn({ err, image: imageName }, 'releasing the image build lock failed'),
+  );
+  return outcome === 'busy' ? { kind: 'skipped', why: 'lock-busy' } : outcome;
 }
 
 async function buildLocked(

@@ -12,7 +12,7 @@
  * the cloud image by id (upstream's call is broken and leaks it); a cancelled
  * upload (daemon stop) is recorded `failed` instead of left `uploading`.
  */
-import { isKilnError } from '../errors/kiln-error.js';
+import { withLockIfFree } from '../zk/with-lock-if-free.js';
 import type { ImageUploadData } from '../model/image-upload.js';
 import { nowSeconds } from '../model/record-state.js';
 import { BuilderError } from './builder-error.js';
@@ -33,17 +33,12 @@ export type UploadOutcome =
 
 export async function runUpload(ctx: WorkerContext, job: UploadJob, signal: AbortSignal): Promise<UploadOutcome> {
   const lock = ctx.store.imageUploadLock(job.image, job.buildId, job.provider);
-  try {
-    await lock.acquire({ blocking: false });
-  } catch (err) {
-    if (isKilnError(err, 'KILN_LOCK_NOT_ACQUIRED')) return { kind: 'skipped', why: 'lock-busy' };
-    throw err;
-  }
-  try {
-    return await uploadLocked(ctx, job, signal);
-  } finally {
-    await lock.release().catch((err: unknown) => ctx.logger.warn({ err, ...job }, 'releasing the upload lock failed'));
-  }
+  const outcome = await withLockIfFree(
+    lock,
+    () => uploadLocked(ctx, job, signal),
+    (err) => ctx.logger.warn({ err, ...job }, 'releasing the upload lock failed'),
+  );
+  return outcome === 'busy' ? { kind: 'skipped', why: 'lock-busy' } : outcome;
 }
 
 async function uploadLocked(ctx: WorkerContext, job: UploadJob, signal: AbortSignal): Promise<UploadOutcome> {
