@@ -30,6 +30,11 @@ export async function applyDeleteBuildRecord(deps: ApplyDeps, action: DeleteBuil
   if (current === null) return skipped('record is gone');
   // Only after a successful mark (upstream's deleteBuild runs only when the mark did not raise).
   if (current.state !== 'deleting') return skipped(`build is ${current.state ?? 'unreadable'}, not deleting`);
+  // While this daemon is still finishing the build (its files are protected), keep the
+  // record: a later cycle removes record and files together. Deleting the record now
+  // would leave the files to the "missing from ZooKeeper" rule, which the empty-tree
+  // guard may refuse.
+  if (deps.isBuildRunningLocally?.(b.image, b.buildId)) return skipped('this builder is still finishing it');
   const result = await withLockIfFree(deps.store.imageBuildNumberLock(b.image, b.buildId), async () => {
     const again = await readBuild(deps, b);
     if (again === null) return gone(deps, b);
