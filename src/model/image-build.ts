@@ -13,7 +13,7 @@
 import type { BuildState, ImageBuild } from './types.js';
 import type { ZkStat } from '../zk/zk-types.js';
 import { PyFloat, pythonJsonDumps, type PyJson } from './python-json.js';
-import { parseJsonObject, readStateFields, stringOrNull, stringWithDefault } from './record-json.js';
+import { parseJsonObject, readNodeFields, readStateFields, stringOrNull } from './record-json.js';
 import { nowSeconds } from './record-state.js';
 
 /** What is stored in the znode: the record without its path-derived names. */
@@ -21,8 +21,6 @@ export type ImageBuildData = Omit<ImageBuild, 'image' | 'id' | 'ctimeMs'>;
 
 export const BUILD_STATES: readonly BuildState[] = ['building', 'ready', 'deleting', 'failed'];
 
-const DEFAULT_USERNAME = 'zuul';
-const DEFAULT_PYTHON_PATH = '/usr/bin/python2';
 const UPSTREAM_KEYS = ['state', 'state_time', 'builder', 'builder_id', 'formats', 'username', 'python_path', 'shell_type'];
 
 export function serializeImageBuild(build: ImageBuildData): string {
@@ -60,9 +58,7 @@ export function parseImageBuild(
     builder: stringOrNull(d['builder']),
     builderId: stringOrNull(d['builder_id']),
     formats: readFormats(d['formats']),
-    username: stringWithDefault(d, 'username', DEFAULT_USERNAME),
-    pythonPath: stringWithDefault(d, 'python_path', DEFAULT_PYTHON_PATH),
-    shellType: stringOrNull(d['shell_type']),
+    ...readNodeFields(d),
   };
   if (stat) build.ctimeMs = stat.ctime;
   const extra = Object.fromEntries(Object.entries(d).filter(([key]) => !UPSTREAM_KEYS.includes(key)));

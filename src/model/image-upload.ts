@@ -11,7 +11,7 @@
  */
 import type { ImageUpload, UploadState } from './types.js';
 import { PyFloat, pythonJsonDumps } from './python-json.js';
-import { idOrNull, parseJsonObject, readStateFields, stringOrNull, stringWithDefault } from './record-json.js';
+import { idOrNull, parseJsonObject, readNodeFields, readStateFields, stringOrNull } from './record-json.js';
 import { nowSeconds } from './record-state.js';
 
 /** What is stored in the znode: the record without its path-derived names. */
@@ -26,8 +26,6 @@ export interface ImageUploadLocation {
 
 export const UPLOAD_STATES: readonly UploadState[] = ['uploading', 'ready', 'deleting', 'failed'];
 
-const DEFAULT_USERNAME = 'zuul';
-const DEFAULT_PYTHON_PATH = '/usr/bin/python2';
 
 export function serializeImageUpload(upload: ImageUploadData): string {
   return pythonJsonDumps({
@@ -59,8 +57,6 @@ export function parseImageUpload(
     externalId: idOrNull(d['external_id']),
     externalName: idOrNull(d['external_name']),
     format: stringOrNull(d['format']),
-    username: stringWithDefault(d, 'username', DEFAULT_USERNAME),
-    pythonPath: stringWithDefault(d, 'python_path', DEFAULT_PYTHON_PATH),
-    shellType: stringOrNull(d['shell_type']),
+    ...readNodeFields(d),
   };
 }

@@ -30,6 +30,18 @@ export function idOrNull(value: unknown): string | null {
   return stringOrNull(value);
 }
 
+/**
+ * The node-connection fields both records carry, with BaseModel's read
+ * defaults (missing username → zuul, missing python_path → /usr/bin/python2).
+ */
+export function readNodeFields(d: JsonObject): { username: string | null; pythonPath: string | null; shellType: string | null } {
+  return {
+    username: stringWithDefault(d, 'username', 'zuul'),
+    pythonPath: stringWithDefault(d, 'python_path', '/usr/bin/python2'),
+    shellType: stringOrNull(d['shell_type']),
+  };
+}
+
 /** Nodepool's read default: `d.get(key, default)` (a missing key gets the default). */
 export function stringWithDefault(d: JsonObject, key: string, fallback: string): string | null {
   // Python's d.get(key, fallback): only a missing key takes the default; an
