@@ -95,7 +95,7 @@ function outputRequest(request: AssemblyRequest) {
     rootDir: request.rootDir,
     outputBase: request.outputBase,
     formats: request.formats,
-    checksum: request.checksum,
+    checksums: request.checksums,
     env: request.env,
     ...(request.qemuImgOptions ? { qemuImgOptions: request.qemuImgOptions } : {}),
     resources: request.resources,

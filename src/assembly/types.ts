@@ -4,6 +4,8 @@
  * the build worker process; see src/pipeline and src/assembly.
  */
 import type { ResourceTracker } from '../resources/types.js';
+import type { ChecksumKind } from './outputs/checksum-kinds.js';
+import type { Digests } from './outputs/digest.js';
 
 export interface AssemblyRequest {
   /** the finished root tree (all phases done, chroot mounts gone) */
@@ -22,8 +24,8 @@ export interface AssemblyRequest {
   imageExtraSize?: number;
   /** `--qemu-img-options` (e.g. "compat=0.10") */
   qemuImgOptions?: string;
-  /** `--checksum`: write `<file>.md5` and `<file>.sha256` */
-  checksum: boolean;
+  /** checksum files to write (`--checksum` / DIB_CHECKSUM, see outputs/checksum-kinds.ts) */
+  checksums: readonly ChecksumKind[];
   /** scratch space for this build (removed by the pipeline) */
   workDir: string;
   resources: ResourceTracker;
@@ -37,6 +39,6 @@ export interface AssemblyRequest {
 export interface AssemblyResult {
   /** format → absolute path of the written file */
   outputs: Record<string, string>;
-  /** format → { md5, sha256 } when checksums were requested */
-  checksums: Record<string, { md5: string; sha256: string }>;
+  /** format → its digests, for the formats that got checksum files */
+  checksums: Record<string, Digests>;
 }

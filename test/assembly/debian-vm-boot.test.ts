@@ -32,7 +32,7 @@ describe('debian-minimal vm image', () => {
       formats: ['raw'],
       elements: ['debian-minimal', 'vm'],
       env: { DIB_GRUB_TIMEOUT: '1' },
-      checksum: true,
+      checksums: ['md5', 'sha256'],
       workDir: scratch.work,
       resources: tracker,
       log: () => {},

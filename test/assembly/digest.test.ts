@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DigestPair } from '../../src/assembly/outputs/digest.js';
+import { Digester, hashFile, type Digests } from '../../src/assembly/outputs/digest.js';
 import { pump, readChunks } from '../../src/assembly/outputs/pump.js';
 import { gzipCommand } from '../../src/assembly/outputs/gzip-command.js';
 
@@ -10,8 +10,8 @@ function expected(bytes: Uint8Array): { md5: string; sha256: string } {
   return { md5: createHash('md5').update(bytes).digest('hex'), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-async function hashInPieces(bytes: Buffer, sizes: number[]): Promise<{ digests: { md5: string; sha256: string }; waits: number }> {
-  const pair = new DigestPair();
+async function hashInPieces(bytes: Buffer, sizes: number[]): Promise<{ digests: Digests; waits: number }> {
+  const pair = new Digester(['md5', 'sha256']);
   let waits = 0;
   try {
     let at = 0;
@@ -30,7 +30,7 @@ async function hashInPieces(bytes: Buffer, sizes: number[]): Promise<{ digests: 
   }
 }
 
-describe('DigestPair (hashing in worker threads)', () => {
+describe('Digester (hashing in worker threads)', () => {
   it('hashes an empty stream', async () => {
     expect((await hashInPieces(Buffer.alloc(0), [1])).digests).toEqual(expected(Buffer.alloc(0)));
   });
@@ -48,7 +48,7 @@ describe('DigestPair (hashing in worker threads)', () => {
   });
 
   it('copies each chunk: reusing the caller buffer right away does not change the digest', async () => {
-    const pair = new DigestPair();
+    const pair = new Digester(['md5', 'sha256']);
     const reused = Buffer.alloc(100_000);
     const all: Buffer[] = [];
     try {
@@ -63,11 +63,57 @@ describe('DigestPair (hashing in worker threads)', () => {
     }
   });
 
+  it('computes only the kinds asked for (DIB_CHECKSUM=sha256)', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024 + 3);
+    const digester = new Digester(['sha256']);
+    try {
+      await digester.update(bytes);
+      expect(await digester.digest()).toEqual({ sha256: expected(bytes).sha256 });
+    } finally {
+      await digester.destroy();
+    }
+  });
+
   it('after destroy, further use fails as cancelled', async () => {
-    const pair = new DigestPair();
+    const pair = new Digester(['md5', 'sha256']);
     pair.update(randomBytes(1024));
     await pair.destroy();
     await expect(pair.digest()).rejects.toMatchObject({ code: 'KILN_ASSEMBLY_CANCELLED' });
+  });
+});
+
+describe('hashFile (read straight into the hashers)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kiln-hashfile-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('hashes files of every size around the block size, sparse ones included', async () => {
+    for (const size of [0, 1, 4 * 1024 * 1024, 4 * 1024 * 1024 + 1, 13 * 1024 * 1024 + 77]) {
+      const bytes = randomBytes(size);
+      const path = join(dir, `f${size}`);
+      await writeFile(path, bytes);
+      expect(await hashFile(path, ['md5', 'sha256'])).toEqual(expected(bytes));
+    }
+    const sparse = join(dir, 'sparse');
+    await writeFile(sparse, Buffer.from('head'));
+    await truncate(sparse, 9 * 1024 * 1024);
+    expect(await hashFile(sparse, ['md5'])).toEqual({ md5: expected(await readFile(sparse)).md5 });
+  });
+
+  it('asks for nothing → hashes nothing', async () => {
+    await writeFile(join(dir, 'x'), 'x');
+    expect(await hashFile(join(dir, 'x'), [])).toBeUndefined();
+  });
+
+  it('an aborted signal stops it as cancelled', async () => {
+    await writeFile(join(dir, 'big'), randomBytes(20 * 1024 * 1024));
+    const abort = new AbortController();
+    abort.abort();
+    await expect(hashFile(join(dir, 'big'), ['md5', 'sha256'], abort.signal)).rejects.toMatchObject({ code: 'KILN_ASSEMBLY_CANCELLED' });
   });
 });
 
@@ -84,7 +130,7 @@ describe('pump with hashing', () => {
     const bytes = randomBytes(10 * 1024 * 1024 + 5);
     await writeFile(join(dir, 'in'), bytes);
     const out = join(dir, 'out');
-    const digests = await pump(readChunks(join(dir, 'in'), 1024 * 1024), { files: [out], hash: true });
+    const digests = await pump(readChunks(join(dir, 'in'), 1024 * 1024), { files: [out], hash: ['md5', 'sha256'] });
     expect(digests).toEqual(expected(bytes));
     expect((await readFile(out)).equals(bytes)).toBe(true);
   });
@@ -96,7 +142,7 @@ describe('pump with hashing', () => {
       abort.abort();
       yield randomBytes(1024);
     }
-    await expect(pump(chunks(), { files: [join(dir, 'out')], hash: true, signal: abort.signal })).rejects.toMatchObject({ code: 'KILN_ASSEMBLY_CANCELLED' });
+    await expect(pump(chunks(), { files: [join(dir, 'out')], hash: ['md5', 'sha256'], signal: abort.signal })).rejects.toMatchObject({ code: 'KILN_ASSEMBLY_CANCELLED' });
   });
 });
 

@@ -32,7 +32,7 @@ describe('failure in the middle of assembly', () => {
     formats: ['raw', 'qcow2'],
     elements: ['vm'],
     env: {},
-    checksum: true,
+    checksums: ['md5', 'sha256'],
     workDir: scratch.work,
     resources: tracker,
     log: () => {},

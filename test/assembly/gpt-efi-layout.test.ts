@@ -29,7 +29,7 @@ describe('GPT + EFI layout (block-device-efi)', () => {
       formats: ['raw'],
       elements: ['fake-os', 'vm', 'block-device-efi'],
       env: {},
-      checksum: false,
+      checksums: [],
       workDir: scratch.work,
       resources: tracker,
       log: () => {},

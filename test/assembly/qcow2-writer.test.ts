@@ -111,7 +111,7 @@ describe('qcow2 writer: a small image with data, holes, zero clusters and incomp
     [3, '1.1'],
   ] as const)('v%s: clean, identical, compat %s, checksums as written', async (version, compat) => {
     const out = join(scratch.out, `v${version}.qcow2`);
-    const digests = await writeQcow2({ image: raw, target: out, settings: { version, level: 1 }, hash: true, workers: 2 });
+    const digests = await writeQcow2({ image: raw, target: out, settings: { version, level: 1 }, hash: ['md5', 'sha256'], workers: 2 });
     await expectValidCopy(raw, out);
     const meta = await info(out);
     expect(meta['virtual-size']).toBe(64 * MiB + 3 * 512);
@@ -127,7 +127,7 @@ describe('qcow2 writer: a small image with data, holes, zero clusters and incomp
 
   it('stays consistent when QEMU writes into it (refcounts and COPIED flags right)', async () => {
     const out = join(scratch.out, 'cow.qcow2');
-    await writeQcow2({ image: raw, target: out, settings: { version: 2, level: 3 }, hash: false, workers: 1 });
+    await writeQcow2({ image: raw, target: out, settings: { version: 2, level: 3 }, hash: [], workers: 1 });
     await execa('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0xab 0 3M', '-c', 'write -P 0xcd 10M 512k', out]);
     const check = await execa('qemu-img', ['check', '--output=json', '-f', 'qcow2', out]);
     expect(JSON.parse(check.stdout)).toMatchObject({ 'check-errors': 0 });
@@ -157,7 +157,7 @@ describe('qcow2 writer: a multi-GiB sparse image', () => {
       [5 * GiB - 65536, marker('last cluster').subarray(0, 65536)],
     ]);
     const out = join(scratch.out, 'big.qcow2');
-    const digests = await writeQcow2({ image: raw, target: out, settings: { version: 2, level: 1 }, hash: true });
+    const digests = await writeQcow2({ image: raw, target: out, settings: { version: 2, level: 1 }, hash: ['md5', 'sha256'] });
     await expectValidCopy(raw, out);
     expect((await info(out))['virtual-size']).toBe(5 * GiB);
     expect(digests).toEqual(digestsOf(await readFile(out)));
@@ -189,7 +189,7 @@ describe('qcow2 writer inside writeOutputs', () => {
     };
     let caught: unknown;
     try {
-      await writeOutputs({ image: raw, rootDir: scratch.root, outputBase: join(out, 'img'), formats: ['qcow2'], checksum: true, env: {}, qemuImgOptions: 'compat=0.10', resources: tracker, log, signal: abort.signal });
+      await writeOutputs({ image: raw, rootDir: scratch.root, outputBase: join(out, 'img'), formats: ['qcow2'], checksums: ['md5', 'sha256'], env: {}, qemuImgOptions: 'compat=0.10', resources: tracker, log, signal: abort.signal });
     } catch (err) {
       caught = err;
     }
@@ -204,7 +204,7 @@ describe('qcow2 writer inside writeOutputs', () => {
     const out = join(scratch.out, 'fallback');
     const tracker = new MemoryTracker();
     const lines: string[] = [];
-    const result = await writeOutputs({ image: raw, rootDir: scratch.root, outputBase: join(out, 'img'), formats: ['qcow2'], checksum: true, env: {}, qemuImgOptions: 'compat=0.10,lazy_refcounts=off', resources: tracker, log: (l) => lines.push(l) });
+    const result = await writeOutputs({ image: raw, rootDir: scratch.root, outputBase: join(out, 'img'), formats: ['qcow2'], checksums: ['md5', 'sha256'], env: {}, qemuImgOptions: 'compat=0.10,lazy_refcounts=off', resources: tracker, log: (l) => lines.push(l) });
     expect(lines.some((l) => l.startsWith('$ qemu-img convert'))).toBe(true);
     expect(lines.some((l) => l.startsWith('kiln qcow2 writer'))).toBe(false);
     expect(result.checksums.qcow2).toEqual(digestsOf(await readFile(result.outputs.qcow2 as string)));

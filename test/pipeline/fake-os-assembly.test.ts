@@ -26,10 +26,29 @@ describe('fake-os to image files', () => {
       const actual = (await execa('md5sum', [`${out}.${fmt}`])).stdout.split(' ')[0] as string;
       expect(md5.startsWith(actual)).toBe(true);
     }
+    expect(existsSync(`${out}.tar.md5`)).toBe(false); // DIB checksums images, not the tar
     const listing = (await execa('tar', ['-tf', `${out}.tar`])).stdout;
     expect(listing).toMatch(/^\.\/fake-os$/m);
     expect(listing).not.toMatch(/in_target\.d/);
     expect(existsSync(join(`${out}.d`, 'dib-manifests', 'dib_arguments'))).toBe(true);
     expect(await sandbox.leftovers()).toEqual({ mounts: [], tmp: [], states: [] });
   }, 120_000);
+
+  it('DIB_CHECKSUM from the environment selects the checksum files without --checksum (as nodepool env-vars set it)', async () => {
+    const out = join(sandbox.outDir, 'envsum');
+    const result = await sandbox.build(['-t', 'raw', '--no-tmpfs', '-o', out, 'fake-os'], { DIB_CHECKSUM: 'sha256' });
+    if (result.exitCode !== 0) throw new Error(result.output);
+    const sha256 = (await execa('sha256sum', [`${out}.raw`])).stdout.split(' ')[0] as string;
+    expect(readFileSync(`${out}.raw.sha256`, 'utf8')).toBe(`${sha256}  ${out}.raw\n`);
+    expect(existsSync(`${out}.raw.md5`)).toBe(false);
+  }, 120_000);
+
+  it('a bad DIB_CHECKSUM is refused before anything is built', async () => {
+    const out = join(sandbox.outDir, 'badsum');
+    const result = await sandbox.build(['-t', 'raw', '--no-tmpfs', '-o', out, 'fake-os'], { DIB_CHECKSUM: 'yes' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('DIB_CHECKSUM must be 0, 1 or a comma list of md5 and sha256, got "yes"');
+    expect(existsSync(`${out}.raw`)).toBe(false);
+    expect(await sandbox.leftovers()).toEqual({ mounts: [], tmp: [], states: [] });
+  }, 60_000);
 });

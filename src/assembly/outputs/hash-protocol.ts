@@ -1,6 +1,7 @@
-/** Messages between a DigestPair and its hashing worker threads (typed, never free text). */
+/** Messages between a Digester and its hashing worker threads (typed, never free text). */
+import type { ChecksumKind } from './checksum-kinds.js';
 
-export type HashAlgorithm = 'md5' | 'sha256';
+export type HashAlgorithm = ChecksumKind;
 
 /** Given once, as workerData. */
 export interface HashWorkerConfig {

@@ -1,6 +1,6 @@
 /**
- * The one place output bytes flow through Node: each chunk is hashed (when
- * checksums are wanted; in worker threads, see digest.ts) and written to every
+ * The one place output bytes flow through Node: each chunk is hashed (the
+ * checksums asked for, in worker threads, see digest.ts) and written to every
  * target file, and optionally fed to a child's stdin (tar → gzip). With
  * `sparse`, all-zero chunks are skipped and the file is extended at the end,
  * so a 2 GiB raw image stays sparse.
@@ -8,12 +8,14 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { DigestPair, type Digests } from './digest.js';
+import { Digester, type Digests } from './digest.js';
+import type { ChecksumKind } from './checksum-kinds.js';
 import { throwIfAborted } from '../run-tool.js';
 
 export interface PumpOptions {
   files: readonly string[];
-  hash: boolean;
+  /** checksums to compute over the bytes (none: nothing is hashed) */
+  hash: readonly ChecksumKind[];
   sparse?: boolean;
   signal?: AbortSignal;
 }
@@ -43,7 +45,7 @@ export async function openSink(options: PumpOptions): Promise<Sink> {
 }
 
 async function drainInto(chunks: AsyncIterable<Uint8Array>, handles: FileHandle[], options: PumpOptions, tee?: Writable): Promise<Digests | undefined> {
-  const digest = options.hash ? new DigestPair() : undefined;
+  const digest = options.hash.length > 0 ? new Digester(options.hash) : undefined;
   try {
     let position = 0;
     for await (const chunk of chunks) {

@@ -22,8 +22,8 @@
  */
 import { runTool } from '../run-tool.js';
 import { AssemblyError } from '../assembly-error.js';
-import { pump, readChunks } from './pump.js';
-import type { OutputJob, OutputDigests } from './output-job.js';
+import { hashFile } from './digest.js';
+import { checksumsFor, type OutputJob, type OutputDigests } from './output-job.js';
 import { nativeQcow2Settings } from './qcow2/qcow2-settings.js';
 import { canWriteNatively, writeQcow2 } from './qcow2/qcow2-writer.js';
 
@@ -32,13 +32,12 @@ export async function writeQemuFormat(job: OutputJob, format: string): Promise<O
   const native = format === 'qcow2' ? nativeQcow2Settings(job.env, job.qemuImgOptions) : undefined;
   if (native && (await canWriteNatively(job.image))) {
     job.log(`kiln qcow2 writer: ${job.image} → ${target} (v${native.version}, zlib level ${native.level})`);
-    const digests = await writeQcow2({ image: job.image, target, settings: native, hash: job.checksum, signal: job.signal });
+    const digests = await writeQcow2({ image: job.image, target, settings: native, hash: checksumsFor(job, format), signal: job.signal });
     return { qcow2: digests };
   }
   const args = ['convert', '-f', 'raw', ...qemuFormatArgs(format, job.env, job.qemuImgOptions), job.image, target];
   await runTool({ log: job.log, signal: job.signal }, 'qemu-img', args);
-  const digests = job.checksum ? await pump(readChunks(target), { files: [], hash: true, signal: job.signal }) : undefined;
-  return { [format]: digests };
+  return { [format]: await hashFile(target, checksumsFor(job, format), job.signal) };
 }
 
 export function qemuFormatArgs(format: string, env: Record<string, string>, qemuImgOptions?: string): string[] {

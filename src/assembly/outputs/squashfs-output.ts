@@ -1,11 +1,9 @@
 /**
  * squashfs (`.squash`): mksquashfs over the tree, as DIB runs it (xz, no
- * /proc and /sys contents). mksquashfs seeks back to write its superblock, so
- * like qemu-img its file is hashed right after it is complete (page cache).
+ * /proc and /sys contents). Like DIB, no checksum files (checksum-kinds.ts).
  * KILN_SQUASHFS_COMP overrides the compressor (e.g. zstd: ~10× faster than xz).
  */
 import { runTool } from '../run-tool.js';
-import { pump, readChunks } from './pump.js';
 import type { OutputJob, OutputDigests } from './output-job.js';
 
 export async function writeSquashfs(job: OutputJob): Promise<OutputDigests> {
@@ -14,6 +12,5 @@ export async function writeSquashfs(job: OutputJob): Promise<OutputDigests> {
   await runTool({ log: job.log, signal: job.signal }, 'mksquashfs', [
     job.rootDir, target, '-comp', comp, '-noappend', '-no-recovery', '-no-progress', '-quiet', '-wildcards', '-e', 'proc/*', 'sys/*',
   ]);
-  const digests = job.checksum ? await pump(readChunks(target), { files: [], hash: true, signal: job.signal }) : undefined;
-  return { squashfs: digests };
+  return {};
 }

@@ -17,6 +17,7 @@ import { writeQemuFormat } from './qemu-output.js';
 import { writeTarFormats } from './tar-outputs.js';
 import { writeSquashfs } from './squashfs-output.js';
 import { checksumLine } from './checksum-files.js';
+import type { ChecksumKind } from './checksum-kinds.js';
 import { spillPathFor } from './qcow2/qcow2-writer.js';
 
 export interface WriteOutputsRequest {
@@ -24,7 +25,8 @@ export interface WriteOutputsRequest {
   rootDir: string;
   outputBase: string;
   formats: readonly string[];
-  checksum: boolean;
+  /** DIB_CHECKSUM's kinds (checksum-kinds.ts); written for the formats DIB checksums */
+  checksums: readonly ChecksumKind[];
   env: Record<string, string>;
   qemuImgOptions?: string;
   resources: ResourceTracker;
@@ -62,7 +64,7 @@ export async function writeOutputs(req: WriteOutputsRequest): Promise<WrittenOut
       image: req.image,
       rootDir: req.rootDir,
       targets: partials,
-      checksum: req.checksum,
+      checksums: req.checksums,
       env: req.env,
       ...(req.qemuImgOptions ? { qemuImgOptions: req.qemuImgOptions } : {}),
       log: req.log,
@@ -70,22 +72,22 @@ export async function writeOutputs(req: WriteOutputsRequest): Promise<WrittenOut
     };
     const digests = await runAllOrCancel(producers(job, formats, req.step), abort);
     const checksums: Record<string, Digests> = {};
-    if (req.checksum) {
-      for (const f of formats) {
-        const d = digests[f];
-        if (!d) continue;
-        checksums[f] = d;
-        for (const kind of ['md5', 'sha256'] as const) {
-          const partial = `${finals[f]}.${kind}.partial`;
-          await track(partial);
-          await writeFile(partial, checksumLine(d[kind], finals[f] as string));
-        }
+    for (const f of formats) {
+      const d = digests[f];
+      if (!d) continue;
+      checksums[f] = d;
+      for (const kind of req.checksums) {
+        const hex = d[kind];
+        if (hex === undefined) continue;
+        const partial = `${finals[f]}.${kind}.partial`;
+        await track(partial);
+        await writeFile(partial, checksumLine(hex, finals[f] as string));
       }
     }
     // Data files first, then their checksums: a checksum file never points at a missing image.
     for (const f of formats) await rename(partials[f] as string, finals[f] as string);
-    for (const f of Object.keys(checksums)) {
-      for (const kind of ['md5', 'sha256']) await rename(`${finals[f]}.${kind}.partial`, `${finals[f]}.${kind}`);
+    for (const [f, d] of Object.entries(checksums)) {
+      for (const kind of req.checksums) if (d[kind] !== undefined) await rename(`${finals[f]}.${kind}.partial`, `${finals[f]}.${kind}`);
     }
     for (const r of tracked.splice(0)) await req.resources.release(r);
     return { outputs: finals, checksums };

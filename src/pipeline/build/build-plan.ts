@@ -1,4 +1,5 @@
 import type { BuildOptions } from '../options/build-options.js';
+import type { ChecksumKind } from '../../assembly/outputs/checksum-kinds.js';
 
 /** One resolved element as the worker needs it. */
 export interface PlannedElement {
@@ -31,4 +32,6 @@ export interface BuildPlan {
   keepFailedTree: boolean;
   /** use tmpfs for the build dir (DIB's tmpfs_check, decided by the parent) */
   useTmpfs: boolean;
+  /** checksum files to write: `--checksum`, else DIB_CHECKSUM from the environment */
+  checksums: ChecksumKind[];
 }

@@ -21,10 +21,11 @@ import { removeBuildDirs } from './remove-build-dirs.js';
 import { elementEnvironment } from '../env/element-environment.js';
 import { elementBlockDeviceConfig } from './block-device-config.js';
 import { PipelineError } from '../pipeline-error.js';
+import type { Digests } from '../../assembly/outputs/digest.js';
 
 export interface BuildOutcome {
   outputs: Record<string, string>;
-  checksums: Record<string, { md5: string; sha256: string }>;
+  checksums: Record<string, Digests>;
   treeDir?: string;
   manifestDir: string;
 }
@@ -96,7 +97,7 @@ async function buildInDirs(ctx: BuildContext): Promise<BuildOutcome> {
       ...(plan.options.imageSize !== undefined ? { imageSize: plan.options.imageSize } : {}),
       ...(plan.options.imageExtraSize !== undefined ? { imageExtraSize: plan.options.imageExtraSize } : {}),
       ...(plan.options.qemuImgOptions !== undefined ? { qemuImgOptions: plan.options.qemuImgOptions } : {}),
-      checksum: plan.options.checksum,
+      checksums: plan.checksums,
       workDir: dirs.imageDir,
       resources,
       log: (line) => reporter.log(line, 'kiln', 'assembly'),

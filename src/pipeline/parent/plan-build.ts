@@ -6,6 +6,7 @@ import { findElements } from '../elements/find-elements.js';
 import { resolveElements } from '../elements/resolve-elements.js';
 import { builtinElementsDir } from '../paths.js';
 import { hostArch } from '../env/host-arch.js';
+import { checksumKinds } from '../../assembly/outputs/checksum-kinds.js';
 
 /**
  * Decides everything about a build before anything exists on disk: the
@@ -34,6 +35,7 @@ export function planBuild(options: BuildOptions, env: NodeJS.ProcessEnv, stateFi
     lockfiles: baseEnv.DIB_LOCKFILES ?? join(home, '.cache', 'dib', 'lockfiles'),
     stateFile,
     keepFailedTree: baseEnv.KILN_KEEP_FAILED_TREE === '1',
+    checksums: checksumKinds(options.checksum ? '1' : baseEnv.DIB_CHECKSUM),
     useTmpfs: !options.noTmpfs && baseEnv.DIB_NO_TMPFS !== '1' && totalmem() >= 2 * minTmpfsGiB * 1024 ** 3,
   };
 }

@@ -7,6 +7,7 @@
  * block a cancel.
  */
 import type { BuildPlan } from '../build/build-plan.js';
+import type { Digests } from '../../assembly/outputs/digest.js';
 
 export enum ChildCommand {
   /** run this build */
@@ -43,7 +44,7 @@ export type ParentMessageBody =
   | { type: ParentMessage.StepEnd; step: string; seconds: number }
   | { type: ParentMessage.Log; stream: LogStream; line: string; phase?: string }
   | { type: ParentMessage.Progress; done: number; total: number; phase: string }
-  | { type: ParentMessage.Result; outputs: Record<string, string>; checksums: Record<string, { md5: string; sha256: string }>; treeDir?: string; manifestDir: string; timings: Timing[] }
+  | { type: ParentMessage.Result; outputs: Record<string, string>; checksums: Record<string, Digests>; treeDir?: string; manifestDir: string; timings: Timing[] }
   | { type: ParentMessage.Error; code: string; message: string; permanent: boolean; phase?: string; script?: string; keptDir?: string };
 
 export interface Timing {

@@ -12,6 +12,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import type { Digests } from '../digest.js';
+import type { ChecksumKind } from '../checksum-kinds.js';
 import { pump, readChunks } from '../pump.js';
 import { compressToSpill } from './compress-to-spill.js';
 import type { ClusterMap } from './cluster-map.js';
@@ -26,7 +27,8 @@ export interface Qcow2WriteRequest {
   image: string;
   target: string;
   settings: Qcow2Settings;
-  hash: boolean;
+  /** checksums to compute as the file is written */
+  hash: readonly ChecksumKind[];
   /** compression workers (default: os.availableParallelism()) */
   workers?: number;
   signal?: AbortSignal;
