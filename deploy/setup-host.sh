@@ -8,6 +8,7 @@ PACKAGES=(
   libslf4j-java        # slf4j-simple binding so ZooKeeper logs somewhere
   qemu-utils           # qemu-img convert/info
   qemu-system-x86      # boot tests (TCG)
+  ovmf                 # UEFI firmware for boot tests of EFI images
   debootstrap          # debian-minimal element (fallback)
   mmdebstrap           # debian-minimal element: faster bootstrap when present
   fdisk                # sfdisk

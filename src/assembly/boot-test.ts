@@ -1,7 +1,8 @@
 /**
  * Boots an image in qemu-system-x86_64 under TCG (KVM hangs on our machines,
- * toolchain.md §9), `-snapshot` so the image is never modified, serial console
- * to a log file, and succeeds when the expected text (default a login prompt)
+ * toolchain.md §9), `-snapshot` so the image is never modified, with BIOS
+ * (SeaBIOS, the default) or UEFI (OVMF, uefi-firmware.ts) firmware, serial
+ * console to a log file, and succeeds when the expected text (default a login prompt)
  * appears in time. qemu runs in its own process group, which is always killed:
  * on success, timeout, abort, error, and when this process exits.
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { once } from 'node:events';
 import { KilnError } from '../errors/kiln-error.js';
+import { uefiFirmware, type Firmware } from './uefi-firmware.js';
 
 export interface BootTestOptions {
   image: string;
@@ -24,6 +26,8 @@ export interface BootTestOptions {
   /** serial log path; default a new temp file */
   logFile?: string;
   memoryMiB?: number;
+  /** default bios; uefi boots through OVMF (a GPT image with an ESP, e.g. block-device-efi) */
+  firmware?: Firmware;
   signal?: AbortSignal;
   /** called with qemu's pid (= its process group) as soon as it runs, e.g. to track it */
   onProcess?: (pid: number) => void;
@@ -46,10 +50,11 @@ export class BootTestError extends KilnError {
 
 export async function bootTest(options: BootTestOptions): Promise<BootTestResult> {
   const format = options.format ?? (await detectFormat(options.image));
+  const firmwareFile = options.firmware === 'uefi' ? uefiFirmware() : undefined;
   const logFile = options.logFile ?? join(await mkdtemp(join(tmpdir(), 'kiln-boot-')), 'serial.log');
   const expect = options.expect ?? /login:/;
   const started = Date.now();
-  const qemu = execa('qemu-system-x86_64', qemuArgs(options.image, format, options.memoryMiB ?? 1024), {
+  const qemu = execa('qemu-system-x86_64', qemuArgs(options.image, format, options.memoryMiB ?? 1024, firmwareFile), {
     detached: true, // own process group: we kill qemu and anything it spawned
     stdin: 'ignore',
     stdout: 'pipe',
@@ -82,9 +87,11 @@ export async function bootTest(options: BootTestOptions): Promise<BootTestResult
   }
 }
 
-export function qemuArgs(image: string, format: string, memoryMiB: number): string[] {
+/** `uefiFirmwareFile`: boot with that OVMF image (`-bios`); absent: QEMU's SeaBIOS. */
+export function qemuArgs(image: string, format: string, memoryMiB: number, uefiFirmwareFile?: string): string[] {
   return [
     '-accel', 'tcg', '-m', String(memoryMiB), '-smp', '1', '-snapshot', '-no-reboot',
+    ...(uefiFirmwareFile ? ['-bios', uefiFirmwareFile] : []),
     '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
     '-drive', `file=${image},format=${format}`,
     '-nic', 'none',

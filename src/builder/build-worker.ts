@@ -167,12 +167,13 @@ async function bootTestGate(ctx: WorkerContext, image: DiskImage, buildId: strin
     await appendFile(logPath, `Boot test: no bootable format among ${image.formats.join(',')}\n`);
     return false;
   }
-  await appendFile(logPath, `Boot test: booting ${file.format} in QEMU (TCG), waiting up to ${options.timeoutSeconds} s for /${options.expect}/ (serial log ${logPath}.boot)\n`);
+  await appendFile(logPath, `Boot test: booting ${file.format} in QEMU (TCG, ${options.firmware}), waiting up to ${options.timeoutSeconds} s for /${options.expect}/ (serial log ${logPath}.boot)\n`);
   const result = await bootTest({
     image: file.path,
     ...(file.format === 'vhd' ? { format: 'vpc' } : {}),
     timeoutSeconds: options.timeoutSeconds,
     expect: new RegExp(options.expect),
+    firmware: options.firmware,
     logFile: `${logPath}.boot`,
     signal,
   }).catch((err: unknown) => {

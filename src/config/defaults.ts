@@ -26,4 +26,5 @@ export const DEFAULTS = {
   /** Kiln extension `boot-test` */
   bootTestTimeoutSeconds: 300,
   bootTestExpect: 'login:',
+  bootTestFirmware: 'bios',
 } as const;

@@ -101,6 +101,7 @@ function bootTestOptions(value: boolean | RawBootTest): BootTestOptions | null {
   return {
     timeoutSeconds: given.timeout ?? DEFAULTS.bootTestTimeoutSeconds,
     expect: given.expect ?? DEFAULTS.bootTestExpect,
+    firmware: given.firmware ?? DEFAULTS.bootTestFirmware,
   };
 }
 

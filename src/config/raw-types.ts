@@ -19,6 +19,7 @@ export interface RawZkTls {
 export interface RawBootTest {
   timeout?: number;
   expect?: string;
+  firmware?: 'bios' | 'uefi';
 }
 
 export interface RawDiskImage {

@@ -41,6 +41,7 @@ export interface DiskImage {
 export interface BootTestOptions {
   timeoutSeconds: number;
   expect: string;
+  firmware: 'bios' | 'uefi';
 }
 
 export interface ProviderDiskImage {

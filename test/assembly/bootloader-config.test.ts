@@ -5,6 +5,7 @@ import { checksumLine } from '../../src/assembly/outputs/checksum-files.js';
 import { extensionOf, producerOf } from '../../src/assembly/outputs/formats.js';
 import { parseBootTestArgs } from '../../src/cli/commands/boot-test.js';
 import { qemuArgs } from '../../src/assembly/boot-test.js';
+import { uefiFirmware } from '../../src/assembly/uefi-firmware.js';
 
 describe('GRUB configuration', () => {
   const kernel = { version: '6.1.0-10-amd64', kernel: 'vmlinuz-6.1.0-10-amd64', initrd: 'initrd.img-6.1.0-10-amd64' };
@@ -65,11 +66,24 @@ describe('kiln boot-test arguments', () => {
     expect(() => parseBootTestArgs([])).toThrow(/IMAGE/);
     expect(() => parseBootTestArgs(['a', '--timeout', '-1'])).toThrow(/positive/);
     expect(() => parseBootTestArgs(['a', '--bogus'])).toThrow(/unknown option/);
+    expect(() => parseBootTestArgs(['a', '--firmware', 'coreboot'])).toThrow('--firmware must be bios or uefi, got coreboot');
   });
   it('always runs TCG with a snapshot and the serial console on stdio', () => {
     const args = qemuArgs('d.raw', 'raw', 1024).join(' ');
     expect(args).toContain('-accel tcg');
     expect(args).toContain('-snapshot');
     expect(args).toContain('-serial stdio');
+    expect(args).not.toContain('-bios');
+  });
+  it('finds OVMF, or says what to install', () => {
+    expect(() => uefiFirmware({ KILN_OVMF_FIRMWARE: '/nonexistent/OVMF.fd' })).toThrow(expect.objectContaining({
+      code: 'KILN_BOOT_TEST_NO_FIRMWARE',
+      message: 'KILN_OVMF_FIRMWARE names /nonexistent/OVMF.fd, which does not exist',
+    }));
+    expect(uefiFirmware({})).toMatch(/OVMF\.fd$/); // the ovmf package is installed by deploy/setup-host.sh
+  });
+  it('boots UEFI images through the OVMF file given', () => {
+    expect(parseBootTestArgs(['efi.raw', '--firmware=uefi']).firmware).toBe('uefi');
+    expect(qemuArgs('d.raw', 'raw', 1024, '/usr/share/ovmf/OVMF.fd').join(' ')).toContain('-bios /usr/share/ovmf/OVMF.fd');
   });
 });

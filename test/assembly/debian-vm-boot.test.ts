@@ -1,8 +1,9 @@
 /**
  * The real thing: a Debian bookworm tree (debootstrap + kernel + systemd, cached
  * as a tarball under ~/.cache/kiln-test, built on the first run) assembled as a
- * `vm` image (MBR + loopless GRUB BIOS) and booted under TCG to a login prompt.
- * One boot only: ~40-60 s of CPU.
+ * `vm` image (MBR + loopless GRUB BIOS) and as a `block-device-efi` image (GPT,
+ * ESP with GRUB EFI), each booted under TCG to a login prompt: SeaBIOS for the
+ * first, OVMF (UEFI) for the second. ~40-70 s of CPU per boot.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,14 +18,14 @@ describe('debian-minimal vm image', () => {
 
   beforeAll(async () => {
     scratch = await makeScratch('debian');
-  });
+    await debianTree(scratch.root);
+  }, 600_000);
 
   afterAll(async () => {
     await scratch?.remove();
   });
 
   it('builds an MBR + GRUB BIOS image that boots to a login prompt', async () => {
-    await debianTree(scratch.root);
     const tracker = new MemoryTracker();
     const result = await assembleImage({
       rootDir: scratch.root,
@@ -41,6 +42,28 @@ describe('debian-minimal vm image', () => {
     const boot = await bootTest({ image: result.outputs.raw as string, timeoutSeconds: 300, logFile: join(scratch.dir, 'serial.log') });
     const serial = await readFile(boot.logFile, 'latin1');
     expect(serial).toContain('Debian GNU/Linux 12');
+    expect(serial).not.toContain('efi: EFI v');
+    expect(boot).toMatchObject({ ok: true, reason: 'matched', matched: 'login:' });
+  }, 900_000);
+
+  it('builds a GPT + ESP image (block-device-efi) that boots through UEFI firmware to a login prompt', async () => {
+    const tracker = new MemoryTracker();
+    const result = await assembleImage({
+      rootDir: scratch.root,
+      outputBase: join(scratch.out, 'debian-efi-0000000001'),
+      formats: ['raw'],
+      elements: ['debian-minimal', 'vm', 'block-device-efi'],
+      env: { DIB_GRUB_TIMEOUT: '1' },
+      checksums: [],
+      workDir: scratch.work,
+      resources: tracker,
+      log: () => {},
+    });
+    expect([...tracker.held.values()]).toEqual([]);
+    const boot = await bootTest({ image: result.outputs.raw as string, firmware: 'uefi', timeoutSeconds: 400, logFile: join(scratch.dir, 'serial-efi.log') });
+    const serial = await readFile(boot.logFile, 'latin1');
+    expect(serial).toContain('efi: EFI v'); // the kernel was started by UEFI firmware, not SeaBIOS
+    expect(serial).toMatch(/Mounted .*boot-efi\.mount/); // the ESP from the fstab
     expect(boot).toMatchObject({ ok: true, reason: 'matched', matched: 'login:' });
   }, 900_000);
 

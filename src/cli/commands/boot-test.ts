@@ -1,12 +1,13 @@
 /**
- * `kiln boot-test IMAGE [--timeout S] [--expect REGEX] [--format F] [--log FILE] [--memory MIB]`
+ * `kiln boot-test IMAGE [--timeout S] [--expect REGEX] [--format F] [--firmware bios|uefi] [--log FILE] [--memory MIB]`
  * Exit 0 when the expected text appeared, 1 when it did not (timeout, qemu
  * exited), 2 on a usage error. Prints one result line; the serial log stays.
  */
 import { bootTest, type BootTestOptions } from '../../assembly/boot-test.js';
 import { KilnError } from '../../errors/kiln-error.js';
+import { FIRMWARES, type Firmware } from '../../assembly/uefi-firmware.js';
 
-export const USAGE = 'usage: kiln boot-test IMAGE [--timeout SECONDS] [--expect REGEX] [--format FMT] [--log FILE] [--memory MIB]';
+export const USAGE = 'usage: kiln boot-test IMAGE [--timeout SECONDS] [--expect REGEX] [--format FMT] [--firmware bios|uefi] [--log FILE] [--memory MIB]';
 
 export async function run(argv: string[]): Promise<number> {
   let options: BootTestOptions;
@@ -62,6 +63,12 @@ export function parseBootTestArgs(argv: readonly string[]): BootTestOptions {
         break;
       }
       case '--format': opts.format = value(); break;
+      case '--firmware': {
+        const v = value();
+        if (!FIRMWARES.includes(v as Firmware)) throw new UsageError(`--firmware must be ${FIRMWARES.join(' or ')}, got ${v}`);
+        opts.firmware = v as Firmware;
+        break;
+      }
       case '--log': opts.logFile = value(); break;
       default:
         if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);

@@ -19,6 +19,7 @@ const bootTestSchema: SchemaObject = {
   properties: {
     timeout: { type: 'integer', minimum: 1, description: 'seconds until the expected output must appear' },
     expect: { type: 'string', minLength: 1, description: 'regular expression matched against the serial console' },
+    firmware: { enum: ['bios', 'uefi'], description: 'bios (SeaBIOS, default) or uefi (OVMF: GPT images with an ESP, e.g. block-device-efi)' },
   },
   additionalProperties: false,
 };
