@@ -85,10 +85,10 @@ describe('disk plan', () => {
     ]);
   });
 
-  it('MBR: one bootable root partition from 1 MiB to the end', async () => {
+  it('MBR: one bootable root partition from 1 MiB, DIB leaving one alignment unit free at the end', async () => {
     const plan = planDisk(await layoutNodes(['vm']), 100 * MIB, ROOT, uuid);
-    expect(plan.table).toEqual({ label: 'mbr', partitions: [{ name: 'root', index: 1, startSector: 2048, sizeSectors: (99 * MIB) / SECTOR, type: '83', bootable: true }] });
-    expect(plan.filesystems[0]).toMatchObject({ offset: MIB, size: 99 * MIB, fstab: { options: 'defaults', dumpFreq: 0, fsckPassno: 1 } });
+    expect(plan.table).toEqual({ label: 'mbr', partitions: [{ name: 'root', index: 1, startSector: 2048, sizeSectors: (98 * MIB) / SECTOR, type: '83', bootable: true }] });
+    expect(plan.filesystems[0]).toMatchObject({ offset: MIB, size: 98 * MIB, fstab: { options: 'defaults', dumpFreq: 0, fsckPassno: 1 } });
   });
 
   it('EFI: ESP 550 MiB vfat, BIOS boot 8 MiB, root the rest (minus the backup GPT)', async () => {
@@ -110,11 +110,17 @@ describe('disk plan', () => {
 - partitioning: {base: image0, label: gpt, partitions: [{name: a, size: 200MiB}]}`)), 100 * MIB, ROOT, uuid)).toThrow(/smaller than the block device configuration/);
   });
 
-  it('percent sizes take a share of the remaining space', () => {
-    const plan = planDisk(parseBlockDeviceConfig(`
+  it('percent sizes take a share of DIB’s free space (what is left minus one alignment unit)', () => {
+    const primaries = planDisk(parseBlockDeviceConfig(`
+- local_loop: {name: image0}
+- partitioning: {base: image0, label: mbr, partitions: [{name: a, size: 50%, flags: [primary]}, {name: b, size: 100%, flags: [primary]}]}`), 101 * MIB, ROOT, uuid);
+    expect(primaries.table?.partitions.map((p) => [p.index, (p.sizeSectors * SECTOR) / MIB])).toEqual([[1, 49.5], [2, 49]]);
+    // without `primary`, DIB makes them logical partitions: 5, 6, … each after its EBR
+    const logicals = planDisk(parseBlockDeviceConfig(`
 - local_loop: {name: image0}
 - partitioning: {base: image0, label: mbr, partitions: [{name: a, size: 50%}, {name: b, size: 100%}]}`), 101 * MIB, ROOT, uuid);
-    expect(plan.table?.partitions.map((p) => (p.sizeSectors * SECTOR) / MIB)).toEqual([50, 50]);
+    expect(logicals.table?.partitions.map((p) => [p.index, p.ebrSector, p.startSector, (p.sizeSectors * SECTOR) / MIB])).toEqual([[5, 2048, 4096, 49.5], [6, 106496, 108544, 48]]);
+    expect(logicals.table?.extended).toEqual({ index: 1, startSector: 2048, sizeSectors: 206848 - 2048, alignSectors: 2048 });
   });
 
   it('renders the sfdisk script and the fstab by label', async () => {
@@ -123,8 +129,6 @@ describe('disk plan', () => {
     expect(script.split('\n')[0]).toBe('label: gpt');
     expect(script).toContain(`start=2048, size=${(550 * MIB) / SECTOR}, type=${GPT_ESP}, name="ESP"`);
     expect(renderFstab(plan.filesystems)).toBe('LABEL=cloudimg-rootfs / ext4 defaults 0 1\nLABEL=MKFS_ESP /boot/efi vfat defaults 0 2\n');
-    const mbr = planDisk(await layoutNodes(['vm']), 100 * MIB, ROOT, uuid);
-    expect(sfdiskScript(mbr.table as NonNullable<typeof mbr.table>)).toBe('label: dos\nunit: sectors\nstart=2048, size=202752, type=83, bootable\n');
   });
 
   it('finds the mount points nested below a filesystem', () => {

@@ -7,7 +7,8 @@
 import { AssemblyError } from '../assembly-error.js';
 import type { ConfigNode } from './config-nodes.js';
 import { parseDibSize, parsePercent } from './sizes.js';
-import { gptTypeGuid, mbrTypeByte } from './partition-types.js';
+import { gptTypeGuid } from './partition-types.js';
+import { planMbrPartitions, type MbrExtended } from './mbr-layout.js';
 
 export const SECTOR = 512;
 const MIB = 1024 * 1024;
@@ -21,6 +22,8 @@ export interface PartitionPlan {
   /** MBR: hex byte ("83"); GPT: type GUID */
   type: string;
   bootable: boolean;
+  /** MBR logical partitions: the sector of their EBR */
+  ebrSector?: number;
 }
 
 export interface FstabEntry {
@@ -46,8 +49,15 @@ export interface FilesystemPlan {
 
 export interface DiskPlan {
   sizeBytes: number;
-  table?: { label: 'mbr' | 'gpt'; partitions: PartitionPlan[] };
+  table?: PartitionTable;
   filesystems: FilesystemPlan[];
+}
+
+export interface PartitionTable {
+  label: 'mbr' | 'gpt';
+  partitions: PartitionPlan[];
+  /** MBR with logical partitions: the extended partition holding them */
+  extended?: MbrExtended;
 }
 
 export interface RootParams {
@@ -83,18 +93,23 @@ export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: 
   return { sizeBytes, ...(table ? { table } : {}), filesystems };
 }
 
-function planPartitions(node: ConfigNode, sizeBytes: number): { label: 'mbr' | 'gpt'; partitions: PartitionPlan[] } {
+function planPartitions(node: ConfigNode, sizeBytes: number): PartitionTable {
   const label = node.options.label;
   if (label !== 'mbr' && label !== 'gpt') throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `partitioning: label must be mbr or gpt, got ${String(label)}`);
   const raw = (node.options.partitions as Array<Record<string, unknown>> | undefined) ?? [];
-  if (label === 'mbr' && raw.length > 4) {
-    throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `MBR with ${raw.length} partitions: logical partitions are not supported yet (max 4 primaries)`);
+  if (label === 'mbr') {
+    const align = node.options.align !== undefined ? parseDibSize(node.options.align as string, 'partitioning align') : MIB;
+    return { label, ...planMbrPartitions(raw, sizeBytes, align) };
   }
-  const align = label === 'mbr' && node.options.align !== undefined ? parseDibSize(node.options.align as string, 'partitioning align') : MIB;
+  return { label, partitions: planGptPartitions(raw, sizeBytes) };
+}
+
+function planGptPartitions(raw: ReadonlyArray<Record<string, unknown>>, sizeBytes: number): PartitionPlan[] {
+  const align = MIB;
   // GPT keeps 33 sectors at the end for the backup header and table.
-  const end = label === 'gpt' ? sizeBytes - 33 * SECTOR : sizeBytes;
+  const end = sizeBytes - 33 * SECTOR;
   let cursor = align;
-  const partitions = raw.map((p, i): PartitionPlan => {
+  return raw.map((p, i): PartitionPlan => {
     const what = `partition ${String(p.name)}`;
     const avail = end - cursor;
     const pct = parsePercent(p.size as string | number | undefined);
@@ -109,13 +124,12 @@ function planPartitions(node: ConfigNode, sizeBytes: number): { label: 'mbr' | '
       index: i + 1,
       startSector: cursor / SECTOR,
       sizeSectors: size / SECTOR,
-      type: label === 'mbr' ? mbrTypeByte(p.type, what) : gptTypeGuid(p.type, what),
+      type: gptTypeGuid(p.type, what),
       bootable: flags.includes('boot'),
     };
     cursor = Math.ceil((cursor + size) / align) * align;
     return plan;
   });
-  return { label, partitions };
 }
 
 function planFilesystem(

@@ -29,7 +29,8 @@ export function planGrub(disk: DiskPlan, elements: readonly string[]): GrubPlan 
   const parts = disk.table.partitions;
   let bios: GrubPlan['bios'];
   if (disk.table.label === 'mbr') {
-    const first = Math.min(...parts.map((p) => p.startSector));
+    // core.img fits between the MBR and the first partition or EBR
+    const first = Math.min(...parts.map((p) => Math.min(p.startSector, p.ebrSector ?? Infinity)));
     bios = { coreSector: 1, maxSectors: first - 1 };
   } else {
     const bsp = parts.find((p) => p.type === GPT_BIOS_BOOT);
