@@ -131,6 +131,21 @@ describe('disk plan', () => {
     expect(renderFstab(plan.filesystems)).toBe('LABEL=cloudimg-rootfs / ext4 defaults 0 1\nLABEL=MKFS_ESP /boot/efi vfat defaults 0 2\n');
   });
 
+  it('swap areas: planned without a mount, refused with one', () => {
+    const config = (mount: string) => parseBlockDeviceConfig(`
+- local_loop: {name: image0}
+- partitioning:
+    base: image0
+    label: mbr
+    partitions:
+      - {name: swap, flags: [primary], size: 8MiB, mkfs: {type: swap, label: swap${mount}}}
+      - {name: root, flags: [primary], size: 100%, mkfs: {name: mkfs_root, mount: {mount_point: /}}}`);
+    const plan = planDisk(config(''), 100 * MIB, ROOT, uuid);
+    expect(plan.filesystems.find((f) => f.type === 'swap')).toMatchObject({ label: 'swap', offset: MIB, size: 8 * MIB });
+    expect(plan.filesystems.find((f) => f.type === 'swap')?.mountPoint).toBeUndefined();
+    expect(() => planDisk(config(', mount: {mount_point: /swap}'), 100 * MIB, ROOT, uuid)).toThrow('mkfs mkfs_swap: a swap area cannot be mounted (remove its mount node)');
+  });
+
   it('finds the mount points nested below a filesystem', () => {
     const fs = (mountPoint: string) => ({ mountPoint }) as never;
     expect(nestedMountPoints('/', [fs('/'), fs('/boot'), fs('/boot/efi'), fs('/var')])).toEqual(['/var', '/boot'].sort((a, b) => a.length - b.length));

@@ -27,7 +27,9 @@ const CONFIG = `
         mkfs: {type: ext4, label: boot, mount: {mount_point: /boot, fstab: {options: defaults}}}
       - name: spare
         flags: [primary]
+        type: '0x82'
         size: 8MiB
+        mkfs: {type: swap, label: swap, uuid: 5f0b6b4e-2d1c-4a43-9d6f-0c1a2b3c4d5e}
       - name: root
         size: 50%
         mkfs: {name: mkfs_root, type: ext4, opts: '-J size=8', mount: {mount_point: /, fstab: {options: defaults, fsck-passno: 1}}}
@@ -76,6 +78,14 @@ describe('MBR with logical partitions (DIB’s extended chain)', () => {
     expect(parts[3]?.type).toBe('f');
     await execa('sfdisk', ['--verify', result.outputs.raw as string]);
     expect([...tracker.held.values()]).toEqual([]);
+  });
+
+  it('the second primary is a swap area with its label and UUID (mkswap without a block device)', async () => {
+    expect(parts[2]?.type).toBe('82');
+    const probe = await execa('blkid', ['-p', '-O', String((parts[2] as SfdiskPartition).start * 512), '-o', 'export', result.outputs.raw as string]);
+    expect(probe.stdout).toContain('TYPE=swap');
+    expect(probe.stdout).toContain('LABEL=swap');
+    expect(probe.stdout).toContain('UUID=5f0b6b4e-2d1c-4a43-9d6f-0c1a2b3c4d5e');
   });
 
   it('root and /var live in logical partitions, each filesystem clean and holding its own part of the tree', async () => {

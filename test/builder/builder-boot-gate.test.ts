@@ -25,7 +25,7 @@ test('a build whose image does not boot is recorded failed, with the boot test i
   await h.start();
   const [build] = await waitFor('a failed build', () => h.store.getBuilds('unbootable', ['failed']), 60000);
   const log = await readFile(join(h.logDir, `unbootable-${build?.id}.log`), 'utf8');
-  expect(log).toContain('Boot test: booting raw in QEMU (TCG)');
+  expect(log).toContain('Boot test: booting raw in QEMU (TCG, bios)');
   expect(log).toMatch(/Boot test: timeout after \d+\.\d s/);
   expect(await h.store.getBuilds('unbootable', ['ready'])).toEqual([]);
   // the gate kills its QEMU

@@ -145,7 +145,7 @@ function planFilesystem(
   const o = mkfs.options;
   const type = typeof o.type === 'string' ? o.type : isRoot ? root.fsType : undefined;
   if (!type) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: no type`);
-  if (!/^(ext[234]|xfs|vfat)$/.test(type)) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `mkfs ${mkfs.name}: filesystem type ${type} is not supported (ext2/3/4, xfs, vfat)`);
+  if (!/^(ext[234]|xfs|vfat|swap)$/.test(type)) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `mkfs ${mkfs.name}: filesystem type ${type} is not supported (ext2/3/4, xfs, vfat, swap)`);
   let label = typeof o.label === 'string' ? o.label : isRoot ? root.label : mkfs.name;
   if (type === 'vfat') label = label.toUpperCase();
   const opts = typeof o.opts === 'string' ? o.opts : isRoot ? root.opts : '';
@@ -155,6 +155,7 @@ function planFilesystem(
   const fstab = mount && nodes.find((n) => n.plugin === 'fstab' && n.base === mount.name);
   const mountPoint = mount && typeof mount.options.mount_point === 'string' ? mount.options.mount_point : undefined;
   if (mount && !mountPoint) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mount ${mount.name}: no mount_point`);
+  if (mount && type === 'swap') throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: a swap area cannot be mounted (remove its mount node)`);
   return {
     name: mkfs.name,
     type,
@@ -177,7 +178,7 @@ function planFilesystem(
   };
 }
 
-const LABEL_MAX: Record<string, number> = { ext2: 16, ext3: 16, ext4: 16, xfs: 12, vfat: 11 };
+const LABEL_MAX: Record<string, number> = { ext2: 16, ext3: 16, ext4: 16, xfs: 12, vfat: 11, swap: 16 };
 
 function checkLabels(filesystems: FilesystemPlan[]): void {
   const seen = new Set<string>();

@@ -4,6 +4,7 @@
  * `mkfs.vfat --offset` + mtools, both without any block device. xfs has no
  * offset or populate-from-directory mode, so it alone goes through a loop
  * device and a mount, each recorded in the ResourceTracker the moment it exists.
+ * swap: mkswap on a scratch file, its header copied in (make-swap.ts).
  *
  * A filesystem holds the tree below its mount point minus the mount points
  * nested below it (the ESP at /boot/efi is not copied into the root fs): those
@@ -17,6 +18,7 @@ import { runTool } from '../run-tool.js';
 import { AssemblyError } from '../assembly-error.js';
 import type { ResourceTracker } from '../../resources/types.js';
 import { makeXfsViaLoop } from './make-xfs.js';
+import { makeSwap } from './make-swap.js';
 
 export interface MakeFsContext extends ToolContext {
   resources: ResourceTracker;
@@ -36,6 +38,7 @@ async function makeFilesystem(ctx: MakeFsContext, image: string, fs: FilesystemP
   if (fs.type.startsWith('ext')) return makeExt(ctx, image, fs, source);
   if (fs.type === 'vfat') return makeVfat(ctx, image, fs, source);
   if (fs.type === 'xfs') return makeXfsViaLoop(ctx, image, fs, source);
+  if (fs.type === 'swap') return makeSwap(ctx, image, fs);
   throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `filesystem type ${fs.type}`);
 }
 
