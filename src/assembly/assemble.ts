@@ -71,8 +71,8 @@ export async function planFromRequest(request: AssemblyRequest, ctx: ToolContext
     fixedPartitionsBytes: fixedPartitionsBytes(nodes),
     partitioned: nodes.some((n) => n.plugin === 'partitioning'),
   });
-  const plan = planDisk(nodes, sizeBytes, root, randomUUID);
-  request.log(`block device: layout ${layout}, tree ${treeKiB} KiB, image ${plan.sizeBytes} bytes, ${plan.table?.label ?? 'no'} partition table`);
+  const plan = planDisk(nodes, sizeBytes, root, randomUUID, env.DIB_BLOCK_SIZE || undefined);
+  request.log(`block device: layout ${layout}, tree ${treeKiB} KiB, image ${plan.sizeBytes} bytes, ${plan.table?.label ?? 'no'} partition table, ${plan.sectorSize}-byte sectors`);
   return plan;
 }
 
@@ -82,11 +82,11 @@ async function buildDisk(request: AssemblyRequest, ctx: ToolContext, plan: DiskP
   throwIfAborted(request.signal);
   await truncate(image, 0).catch(() => undefined);
   await runTool(ctx, 'truncate', ['-s', String(plan.sizeBytes), image]);
-  if (plan.table) await writePartitionTable(ctx, image, plan.table);
+  if (plan.table) await writePartitionTable({ ...ctx, resources: request.resources }, image, plan.table, plan.sectorSize);
   // Deepest mount points first, root last: the order does not matter for correctness
   // (each filesystem has its own byte range), but small filesystems fail fast.
   const ordered = [...plan.filesystems].sort((a, b) => (b.mountPoint ?? '').length - (a.mountPoint ?? '').length);
-  await makeFilesystems({ ...ctx, resources: request.resources, workDir: request.workDir }, image, request.rootDir, ordered);
+  await makeFilesystems({ ...ctx, resources: request.resources, workDir: request.workDir, sectorSize: plan.sectorSize }, image, request.rootDir, ordered);
   if (grub?.bios && coreImg) await writeBiosBootCode(image, coreImg, grub.bios.coreSector);
 }
 

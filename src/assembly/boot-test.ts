@@ -28,6 +28,8 @@ export interface BootTestOptions {
   memoryMiB?: number;
   /** default bios; uefi boots through OVMF (a GPT image with an ESP, e.g. block-device-efi) */
   firmware?: Firmware;
+  /** the disk's logical sector size: 4096 attaches it as a virtio disk with 4 KiB sectors (block-device-efi-4k) */
+  blockSize?: 512 | 4096;
   signal?: AbortSignal;
   /** called with qemu's pid (= its process group) as soon as it runs, e.g. to track it */
   onProcess?: (pid: number) => void;
@@ -54,7 +56,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTestResult
   const logFile = options.logFile ?? join(await mkdtemp(join(tmpdir(), 'kiln-boot-')), 'serial.log');
   const expect = options.expect ?? /login:/;
   const started = Date.now();
-  const qemu = execa('qemu-system-x86_64', qemuArgs(options.image, format, options.memoryMiB ?? 1024, firmwareFile), {
+  const qemu = execa('qemu-system-x86_64', qemuArgs(options.image, format, options.memoryMiB ?? 1024, firmwareFile, options.blockSize), {
     detached: true, // own process group: we kill qemu and anything it spawned
     stdin: 'ignore',
     stdout: 'pipe',
@@ -88,12 +90,15 @@ export async function bootTest(options: BootTestOptions): Promise<BootTestResult
 }
 
 /** `uefiFirmwareFile`: boot with that OVMF image (`-bios`); absent: QEMU's SeaBIOS. */
-export function qemuArgs(image: string, format: string, memoryMiB: number, uefiFirmwareFile?: string): string[] {
+export function qemuArgs(image: string, format: string, memoryMiB: number, uefiFirmwareFile?: string, blockSize: 512 | 4096 = 512): string[] {
+  const disk = blockSize === 512
+    ? ['-drive', `file=${image},format=${format}`]
+    : ['-drive', `file=${image},format=${format},if=none,id=disk0`, '-device', `virtio-blk-pci,drive=disk0,logical_block_size=${blockSize},physical_block_size=${blockSize}`];
   return [
     '-accel', 'tcg', '-m', String(memoryMiB), '-smp', '1', '-snapshot', '-no-reboot',
     ...(uefiFirmwareFile ? ['-bios', uefiFirmwareFile] : []),
     '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
-    '-drive', `file=${image},format=${format}`,
+    ...disk,
     '-nic', 'none',
   ];
 }

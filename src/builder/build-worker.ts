@@ -174,6 +174,7 @@ async function bootTestGate(ctx: WorkerContext, image: DiskImage, buildId: strin
     timeoutSeconds: options.timeoutSeconds,
     expect: new RegExp(options.expect),
     firmware: options.firmware,
+    blockSize: options.blockSize,
     logFile: `${logPath}.boot`,
     signal,
   }).catch((err: unknown) => {

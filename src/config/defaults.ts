@@ -27,4 +27,5 @@ export const DEFAULTS = {
   bootTestTimeoutSeconds: 300,
   bootTestExpect: 'login:',
   bootTestFirmware: 'bios',
+  bootTestBlockSize: 512,
 } as const;

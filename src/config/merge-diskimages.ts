@@ -102,6 +102,7 @@ function bootTestOptions(value: boolean | RawBootTest): BootTestOptions | null {
     timeoutSeconds: given.timeout ?? DEFAULTS.bootTestTimeoutSeconds,
     expect: given.expect ?? DEFAULTS.bootTestExpect,
     firmware: given.firmware ?? DEFAULTS.bootTestFirmware,
+    blockSize: given['block-size'] ?? DEFAULTS.bootTestBlockSize,
   };
 }
 

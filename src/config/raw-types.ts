@@ -20,6 +20,7 @@ export interface RawBootTest {
   timeout?: number;
   expect?: string;
   firmware?: 'bios' | 'uefi';
+  'block-size'?: 512 | 4096;
 }
 
 export interface RawDiskImage {

@@ -42,6 +42,7 @@ export interface BootTestOptions {
   timeoutSeconds: number;
   expect: string;
   firmware: 'bios' | 'uefi';
+  blockSize: 512 | 4096;
 }
 
 export interface ProviderDiskImage {

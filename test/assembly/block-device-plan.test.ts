@@ -3,6 +3,7 @@ import { blockDeviceConfig, defaultLayout } from '../../src/assembly/block-devic
 import { planDisk, SECTOR } from '../../src/assembly/block-device/disk-plan.js';
 import { computeImageSize } from '../../src/assembly/block-device/image-size.js';
 import { parseDibSize, parseImageSize } from '../../src/assembly/block-device/sizes.js';
+import { planGrub } from '../../src/assembly/bootloader/grub-plan.js';
 import { sfdiskScript } from '../../src/assembly/block-device/partition-table.js';
 import { renderFstab } from '../../src/assembly/block-device/fstab.js';
 import { nestedMountPoints } from '../../src/assembly/block-device/make-filesystems.js';
@@ -129,6 +130,29 @@ describe('disk plan', () => {
     expect(script.split('\n')[0]).toBe('label: gpt');
     expect(script).toContain(`start=2048, size=${(550 * MIB) / SECTOR}, type=${GPT_ESP}, name="ESP"`);
     expect(renderFstab(plan.filesystems)).toBe('LABEL=cloudimg-rootfs / ext4 defaults 0 1\nLABEL=MKFS_ESP /boot/efi vfat defaults 0 2\n');
+  });
+
+  it('block-device-efi-4k: the efi layout on 4 KiB sectors (ESP 500 MiB), UEFI only', async () => {
+    expect(defaultLayout(['vm', 'block-device-efi-4k'])).toBe('efi-4k');
+    const plan = planDisk(await layoutNodes(['vm', 'block-device-efi-4k']), 1024 * MIB, ROOT, uuid);
+    expect(plan.sectorSize).toBe(4096);
+    const [esp, bsp, root] = plan.table?.partitions ?? [];
+    expect(esp).toMatchObject({ startSector: 256, sizeSectors: (500 * MIB) / 4096, type: GPT_ESP });
+    expect(bsp).toMatchObject({ startSector: 256 + (500 * MIB) / 4096, sizeSectors: (8 * MIB) / 4096 });
+    // the backup GPT at the end: one header sector + 16 KiB of entries = 5 sectors of 4 KiB
+    expect(((root?.startSector ?? 0) + (root?.sizeSectors ?? 0)) * 4096).toBeLessThanOrEqual(1024 * MIB - 5 * 4096);
+    expect(plan.filesystems.find((f) => f.mountPoint === '/')?.offset).toBe((root?.startSector ?? 0) * 4096);
+    const grub = planGrub(plan, ['vm', 'block-device-efi-4k']);
+    expect(grub?.bios).toBeUndefined();
+    expect(grub?.efi?.esp.label).toBe('MKFS_ESP');
+  });
+
+  it('DIB_BLOCK_SIZE overrides block_size; other sizes and MBR on 4 KiB sectors are refused', async () => {
+    expect(planDisk(await layoutNodes(['vm', 'block-device-efi']), 1024 * MIB, ROOT, uuid, '4096').sectorSize).toBe(4096);
+    expect(() => planDisk(parseBlockDeviceConfig('- local_loop: {name: image0, block_size: 1024}'), 64 * MIB, ROOT, uuid)).toThrow('local_loop block_size must be 512 or 4096, got 1024');
+    const mbr = await layoutNodes(['vm']);
+    expect(() => planDisk(mbr, 64 * MIB, ROOT, uuid, '2048')).toThrow('DIB_BLOCK_SIZE must be 512 or 4096, got 2048');
+    expect(() => planDisk(mbr, 64 * MIB, ROOT, uuid, '4096')).toThrow('an MBR partition table needs 512-byte sectors (block_size 4096): use label gpt');
   });
 
   it('swap areas: planned without a mount, refused with one', () => {

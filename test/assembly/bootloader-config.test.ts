@@ -86,4 +86,10 @@ describe('kiln boot-test arguments', () => {
     expect(parseBootTestArgs(['efi.raw', '--firmware=uefi']).firmware).toBe('uefi');
     expect(qemuArgs('d.raw', 'raw', 1024, '/usr/share/ovmf/OVMF.fd').join(' ')).toContain('-bios /usr/share/ovmf/OVMF.fd');
   });
+  it('attaches 4 KiB-sector images as a virtio disk with 4096-byte sectors', () => {
+    expect(parseBootTestArgs(['efi.raw', '--block-size', '4096']).blockSize).toBe(4096);
+    expect(() => parseBootTestArgs(['efi.raw', '--block-size', '1024'])).toThrow('--block-size must be 512 or 4096, got 1024');
+    const args = qemuArgs('d.raw', 'raw', 1024, undefined, 4096).join(' ');
+    expect(args).toContain('-drive file=d.raw,format=raw,if=none,id=disk0 -device virtio-blk-pci,drive=disk0,logical_block_size=4096,physical_block_size=4096');
+  });
 });

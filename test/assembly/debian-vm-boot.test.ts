@@ -5,7 +5,7 @@
  * ESP with GRUB EFI), each booted under TCG to a login prompt: SeaBIOS for the
  * first, OVMF (UEFI) for the second. ~40-70 s of CPU per boot.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assembleImage } from '../../src/assembly/assemble.js';
 import { bootTest } from '../../src/assembly/boot-test.js';
@@ -64,6 +64,31 @@ describe('debian-minimal vm image', () => {
     const serial = await readFile(boot.logFile, 'latin1');
     expect(serial).toContain('efi: EFI v'); // the kernel was started by UEFI firmware, not SeaBIOS
     expect(serial).toMatch(/Mounted .*boot-efi\.mount/); // the ESP from the fstab
+    expect(boot).toMatchObject({ ok: true, reason: 'matched', matched: 'login:' });
+  }, 900_000);
+
+  it('builds block-device-efi-4k (GPT on 4 KiB sectors) that boots through UEFI from a 4 KiB-sector disk', async () => {
+    const tracker = new MemoryTracker();
+    const result = await assembleImage({
+      rootDir: scratch.root,
+      outputBase: join(scratch.out, 'debian-4k-0000000001'),
+      formats: ['raw'],
+      elements: ['debian-minimal', 'vm', 'block-device-efi-4k'],
+      env: { DIB_GRUB_TIMEOUT: '1' },
+      checksums: [],
+      workDir: scratch.work,
+      resources: tracker,
+      log: () => {},
+    });
+    expect([...tracker.held.values()]).toEqual([]); // the loop device used for the GPT is gone
+    const fh = await open(result.outputs.raw as string, 'r');
+    const header = Buffer.alloc(8);
+    await fh.read(header, 0, 8, 4096).finally(() => fh.close());
+    expect(header.toString('latin1')).toBe('EFI PART'); // the GPT header in LBA 1 of 4 KiB
+    const boot = await bootTest({ image: result.outputs.raw as string, firmware: 'uefi', blockSize: 4096, timeoutSeconds: 400, logFile: join(scratch.dir, 'serial-4k.log') });
+    const serial = await readFile(boot.logFile, 'latin1');
+    expect(serial).toContain('efi: EFI v');
+    expect(serial).toMatch(/Mounted .*boot-efi\.mount/);
     expect(boot).toMatchObject({ ok: true, reason: 'matched', matched: 'login:' });
   }, 900_000);
 

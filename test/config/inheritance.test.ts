@@ -93,17 +93,17 @@ describe('diskimage inheritance (upstream setFromConfig rules)', () => {
           '    builder-labels: []',
           '    boot-test: false',
           '  - name: own',
-          '    boot-test: {expect: "^debian login:", firmware: uefi}',
+          '    boot-test: {expect: "^debian login:", firmware: uefi, block-size: 4096}',
           '',
         ].join('\n'),
       );
       const { diskimages } = await loadConfig(path, { env: tmp.current().env() });
       expect(diskimages.get('inherits')).toMatchObject({
         builderLabels: ['fast-disk'],
-        bootTest: { timeoutSeconds: 600, expect: 'login:', firmware: 'bios' },
+        bootTest: { timeoutSeconds: 600, expect: 'login:', firmware: 'bios', blockSize: 512 },
       });
       expect(diskimages.get('opts-out')).toMatchObject({ builderLabels: [], bootTest: null });
-      expect(diskimages.get('own')?.bootTest).toEqual({ timeoutSeconds: 300, expect: '^debian login:', firmware: 'uefi' });
+      expect(diskimages.get('own')?.bootTest).toEqual({ timeoutSeconds: 300, expect: '^debian login:', firmware: 'uefi', blockSize: 4096 });
     });
   });
 });

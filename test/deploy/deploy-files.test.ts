@@ -223,7 +223,7 @@ describe('example configuration', () => {
     expect(dev?.release).toBe('bookworm');
     expect(dev?.envVars).toMatchObject({ DIB_GRUB_TIMEOUT: '0', DIB_DEBIAN_COMPONENTS: 'main', DIB_DEV_USER_PASSWORD: 'change-me' });
     expect(dev?.builderLabels).toEqual(['large']);
-    expect(config.diskimages.get('debian-bookworm')?.bootTest).toEqual({ timeoutSeconds: 600, expect: 'login:', firmware: 'bios' });
+    expect(config.diskimages.get('debian-bookworm')?.bootTest).toEqual({ timeoutSeconds: 600, expect: 'login:', firmware: 'bios', blockSize: 512 });
   });
 
   it('has an OpenStack provider whose cloud resolves in the example clouds.yaml, and a local provider', async () => {

@@ -87,7 +87,10 @@ const EFI = `
             ${FSTAB_ROOT}
 `;
 
-export type LayoutName = 'bare' | 'mbr' | 'gpt' | 'efi' | 'custom';
+/** block-device-efi-4k: the efi layout on 4 KiB logical sectors (ESP 500 MiB, as DIB's element). */
+const EFI_4K = EFI.replace('    name: image0\n', '    name: image0\n    block_size: 4096\n').replace('size: 550MiB', 'size: 500MiB');
+
+export type LayoutName = 'bare' | 'mbr' | 'gpt' | 'efi' | 'efi-4k' | 'custom';
 
 export async function blockDeviceConfig(elements: readonly string[], env: Record<string, string>): Promise<{ layout: LayoutName; yaml: string }> {
   const configured = env.DIB_BLOCK_DEVICE_CONFIG?.trim();
@@ -96,11 +99,12 @@ export async function blockDeviceConfig(elements: readonly string[], env: Record
     return { layout: 'custom', yaml };
   }
   const layout = defaultLayout(elements);
-  return { layout, yaml: { bare: BARE, mbr: MBR, gpt: GPT, efi: EFI }[layout] };
+  return { layout, yaml: { bare: BARE, mbr: MBR, gpt: GPT, efi: EFI, 'efi-4k': EFI_4K }[layout] };
 }
 
 /** `vm` pulls in block-device-mbr unless another block-device-* element is listed (DIB's checklist, §19). */
 export function defaultLayout(elements: readonly string[]): Exclude<LayoutName, 'custom'> {
+  if (elements.includes('block-device-efi-4k')) return 'efi-4k';
   if (elements.some((e) => e.startsWith('block-device-efi'))) return 'efi';
   if (elements.includes('block-device-gpt')) return 'gpt';
   if (elements.includes('block-device-mbr') || elements.includes('vm')) return 'mbr';

@@ -11,7 +11,9 @@ import { gptTypeGuid } from './partition-types.js';
 import { planMbrPartitions, type MbrExtended } from './mbr-layout.js';
 
 export const SECTOR = 512;
+export type SectorSize = 512 | 4096;
 const MIB = 1024 * 1024;
+const GPT_ENTRIES_BYTES = 128 * 128;
 
 export interface PartitionPlan {
   name: string;
@@ -49,6 +51,8 @@ export interface FilesystemPlan {
 
 export interface DiskPlan {
   sizeBytes: number;
+  /** logical sector size: partition sectors count in it (local_loop block_size / DIB_BLOCK_SIZE) */
+  sectorSize: SectorSize;
   table?: PartitionTable;
   filesystems: FilesystemPlan[];
 }
@@ -75,46 +79,58 @@ export function rootFsType(nodes: readonly ConfigNode[], root: RootParams): stri
   return typeof mkfs?.options.type === 'string' ? mkfs.options.type : root.fsType;
 }
 
-export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: RootParams, newUuid: () => string): DiskPlan {
+/** `blockSize`: DIB_BLOCK_SIZE, which overrides the local_loop's block_size. */
+export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: RootParams, newUuid: () => string, blockSize?: string): DiskPlan {
   for (const n of nodes) {
     if (n.plugin === 'lvm') throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'block-device plugin lvm is not supported by Kiln yet');
   }
   const loops = nodes.filter((n) => n.plugin === 'local_loop');
   if (loops.length !== 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `exactly one local_loop image is supported, found ${loops.length}`);
   const loop = loops[0] as ConfigNode;
-  if (loop.options.size !== undefined) sizeBytes = Math.ceil(parseDibSize(loop.options.size as string, 'local_loop size') / SECTOR) * SECTOR;
+  const sectorSize = parseSectorSize(blockSize ?? loop.options.block_size, blockSize !== undefined ? 'DIB_BLOCK_SIZE' : 'local_loop block_size');
+  if (loop.options.size !== undefined) sizeBytes = parseDibSize(loop.options.size as string, 'local_loop size');
+  sizeBytes = Math.ceil(sizeBytes / sectorSize) * sectorSize;
   const parts = nodes.filter((n) => n.plugin === 'partitioning');
   if (parts.length > 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'only one partitioning node is supported');
-  const table = parts[0] ? planPartitions(parts[0], sizeBytes) : undefined;
+  const table = parts[0] ? planPartitions(parts[0], sizeBytes, sectorSize) : undefined;
   const filesystems = nodes
     .filter((n) => n.plugin === 'mkfs')
-    .map((mkfs) => planFilesystem(mkfs, nodes, loop.name, sizeBytes, table?.partitions ?? [], root, newUuid));
+    .map((mkfs) => planFilesystem(mkfs, nodes, loop.name, sizeBytes, sectorSize, table?.partitions ?? [], root, newUuid));
   checkLabels(filesystems);
-  return { sizeBytes, ...(table ? { table } : {}), filesystems };
+  return { sizeBytes, sectorSize, ...(table ? { table } : {}), filesystems };
 }
 
-function planPartitions(node: ConfigNode, sizeBytes: number): PartitionTable {
+function parseSectorSize(value: unknown, what: string): SectorSize {
+  if (value === undefined || value === '') return 512;
+  const n = Number(value);
+  if (n !== 512 && n !== 4096) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `${what} must be 512 or 4096, got ${String(value)}`);
+  return n;
+}
+
+function planPartitions(node: ConfigNode, sizeBytes: number, sectorSize: SectorSize): PartitionTable {
   const label = node.options.label;
   if (label !== 'mbr' && label !== 'gpt') throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `partitioning: label must be mbr or gpt, got ${String(label)}`);
   const raw = (node.options.partitions as Array<Record<string, unknown>> | undefined) ?? [];
   if (label === 'mbr') {
+    // DIB's MBR writer assumes 512-byte sectors; on a 4 KiB-sector disk its table would be wrong.
+    if (sectorSize !== 512) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `an MBR partition table needs 512-byte sectors (block_size ${sectorSize}): use label gpt`);
     const align = node.options.align !== undefined ? parseDibSize(node.options.align as string, 'partitioning align') : MIB;
     return { label, ...planMbrPartitions(raw, sizeBytes, align) };
   }
-  return { label, partitions: planGptPartitions(raw, sizeBytes) };
+  return { label, partitions: planGptPartitions(raw, sizeBytes, sectorSize) };
 }
 
-function planGptPartitions(raw: ReadonlyArray<Record<string, unknown>>, sizeBytes: number): PartitionPlan[] {
+function planGptPartitions(raw: ReadonlyArray<Record<string, unknown>>, sizeBytes: number, sectorSize: SectorSize): PartitionPlan[] {
   const align = MIB;
-  // GPT keeps 33 sectors at the end for the backup header and table.
-  const end = sizeBytes - 33 * SECTOR;
+  // GPT keeps its backup at the end: one header sector and the 16 KiB entry array.
+  const end = sizeBytes - (1 + GPT_ENTRIES_BYTES / sectorSize) * sectorSize;
   let cursor = align;
   return raw.map((p, i): PartitionPlan => {
     const what = `partition ${String(p.name)}`;
     const avail = end - cursor;
     const pct = parsePercent(p.size as string | number | undefined);
     let size = pct !== undefined ? Math.floor((avail * pct) / 100) : parseDibSize((p.size as string | number | undefined) ?? '100%', `${what} size`);
-    size = size >= align ? Math.floor(size / align) * align : Math.floor(size / SECTOR) * SECTOR;
+    size = size >= align ? Math.floor(size / align) * align : Math.floor(size / sectorSize) * sectorSize;
     if (size <= 0 || cursor + size > end) {
       throw new AssemblyError('KILN_ASSEMBLY_TOO_SMALL', `The requested size of the image is smaller than the block device configuration (${what} does not fit in ${sizeBytes} bytes)`);
     }
@@ -122,8 +138,8 @@ function planGptPartitions(raw: ReadonlyArray<Record<string, unknown>>, sizeByte
     const plan: PartitionPlan = {
       name: String(p.name),
       index: i + 1,
-      startSector: cursor / SECTOR,
-      sizeSectors: size / SECTOR,
+      startSector: cursor / sectorSize,
+      sizeSectors: size / sectorSize,
       type: gptTypeGuid(p.type, what),
       bootable: flags.includes('boot'),
     };
@@ -137,6 +153,7 @@ function planFilesystem(
   nodes: readonly ConfigNode[],
   loopName: string,
   sizeBytes: number,
+  sectorSize: SectorSize,
   partitions: PartitionPlan[],
   root: RootParams,
   newUuid: () => string,
@@ -162,8 +179,8 @@ function planFilesystem(
     label,
     uuid: typeof o.uuid === 'string' ? o.uuid : newUuid(),
     opts: opts.split(/\s+/).filter(Boolean),
-    offset: partition ? partition.startSector * SECTOR : 0,
-    size: partition ? partition.sizeSectors * SECTOR : sizeBytes,
+    offset: partition ? partition.startSector * sectorSize : 0,
+    size: partition ? partition.sizeSectors * sectorSize : sizeBytes,
     ...(partition ? { partition } : {}),
     ...(mountPoint ? { mountPoint } : {}),
     ...(fstab

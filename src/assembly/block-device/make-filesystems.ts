@@ -23,6 +23,8 @@ import { makeSwap } from './make-swap.js';
 export interface MakeFsContext extends ToolContext {
   resources: ResourceTracker;
   workDir: string;
+  /** the disk's logical sector size (512, or 4096 for block_size: 4096) */
+  sectorSize: number;
 }
 
 export async function makeFilesystems(ctx: MakeFsContext, image: string, rootDir: string, filesystems: readonly FilesystemPlan[]): Promise<void> {
@@ -49,8 +51,10 @@ async function makeExt(ctx: MakeFsContext, image: string, fs: FilesystemPlan, so
 }
 
 async function makeVfat(ctx: MakeFsContext, image: string, fs: FilesystemPlan, source: string | undefined): Promise<void> {
-  if (fs.offset % 512 !== 0) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `vfat ${fs.name}: offset not sector aligned`);
-  await runTool(ctx, 'mkfs.vfat', [`--offset=${fs.offset / 512}`, '-n', fs.label, ...fs.opts, image, String(Math.floor(fs.size / 1024))]);
+  if (fs.offset % ctx.sectorSize !== 0) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `vfat ${fs.name}: offset not sector aligned`);
+  // --offset counts logical sectors; -S as mkfs.vfat would read it from a 4 KiB-sector device
+  const sector = ctx.sectorSize === 512 ? [] : ['-S', String(ctx.sectorSize)];
+  await runTool(ctx, 'mkfs.vfat', [...sector, `--offset=${fs.offset / ctx.sectorSize}`, '-n', fs.label, ...fs.opts, image, String(Math.floor(fs.size / 1024))]);
   const entries = source ? await readdir(source) : [];
   if (!source || entries.length === 0) return;
   // -s recursive, -p keep attributes, -m keep mtimes, -Q stop at the first error.

@@ -32,13 +32,17 @@ export function planGrub(disk: DiskPlan, elements: readonly string[]): GrubPlan 
     // core.img fits between the MBR and the first partition or EBR
     const first = Math.min(...parts.map((p) => Math.min(p.startSector, p.ebrSector ?? Infinity)));
     bios = { coreSector: 1, maxSectors: first - 1 };
-  } else {
+  } else if (disk.sectorSize === 512) {
     const bsp = parts.find((p) => p.type === GPT_BIOS_BOOT);
     if (bsp) bios = { coreSector: bsp.startSector, maxSectors: bsp.sizeSectors };
   }
+  // 4 KiB-sector disks boot through UEFI only: PC BIOSes read 512-byte sectors, so
+  // GRUB's i386-pc boot code is not written there (the BIOS boot partition stays, as in DIB's layout).
   const esp = disk.filesystems.find((f) => f.mountPoint === '/boot/efi' && f.type === 'vfat');
   if (!bios && !esp) {
-    throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', 'GPT layout without a BIOS boot partition (EF02) or an ESP at /boot/efi: nowhere to install GRUB');
+    throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', disk.sectorSize === 512
+      ? 'GPT layout without a BIOS boot partition (EF02) or an ESP at /boot/efi: nowhere to install GRUB'
+      : `a ${disk.sectorSize}-byte-sector disk boots through UEFI only, and this layout has no ESP at /boot/efi`);
   }
   return { ...(bios ? { bios } : {}), ...(esp ? { efi: { esp } } : {}), bootFs, rootFs, bootPath: separateBoot ? '' : '/boot' };
 }

@@ -1,5 +1,5 @@
 /**
- * `kiln boot-test IMAGE [--timeout S] [--expect REGEX] [--format F] [--firmware bios|uefi] [--log FILE] [--memory MIB]`
+ * `kiln boot-test IMAGE [--timeout S] [--expect REGEX] [--format F] [--firmware bios|uefi] [--block-size 512|4096] [--log FILE] [--memory MIB]`
  * Exit 0 when the expected text appeared, 1 when it did not (timeout, qemu
  * exited), 2 on a usage error. Prints one result line; the serial log stays.
  */
@@ -7,7 +7,7 @@ import { bootTest, type BootTestOptions } from '../../assembly/boot-test.js';
 import { KilnError } from '../../errors/kiln-error.js';
 import { FIRMWARES, type Firmware } from '../../assembly/uefi-firmware.js';
 
-export const USAGE = 'usage: kiln boot-test IMAGE [--timeout SECONDS] [--expect REGEX] [--format FMT] [--firmware bios|uefi] [--log FILE] [--memory MIB]';
+export const USAGE = 'usage: kiln boot-test IMAGE [--timeout SECONDS] [--expect REGEX] [--format FMT] [--firmware bios|uefi] [--block-size 512|4096] [--log FILE] [--memory MIB]';
 
 export async function run(argv: string[]): Promise<number> {
   let options: BootTestOptions;
@@ -67,6 +67,12 @@ export function parseBootTestArgs(argv: readonly string[]): BootTestOptions {
         const v = value();
         if (!FIRMWARES.includes(v as Firmware)) throw new UsageError(`--firmware must be ${FIRMWARES.join(' or ')}, got ${v}`);
         opts.firmware = v as Firmware;
+        break;
+      }
+      case '--block-size': {
+        const v = value();
+        if (v !== '512' && v !== '4096') throw new UsageError(`--block-size must be 512 or 4096, got ${v}`);
+        opts.blockSize = Number(v) as 512 | 4096;
         break;
       }
       case '--log': opts.logFile = value(); break;

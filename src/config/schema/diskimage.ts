@@ -20,6 +20,7 @@ const bootTestSchema: SchemaObject = {
     timeout: { type: 'integer', minimum: 1, description: 'seconds until the expected output must appear' },
     expect: { type: 'string', minLength: 1, description: 'regular expression matched against the serial console' },
     firmware: { enum: ['bios', 'uefi'], description: 'bios (SeaBIOS, default) or uefi (OVMF: GPT images with an ESP, e.g. block-device-efi)' },
+    'block-size': { enum: [512, 4096], description: 'logical sector size of the test disk: 4096 for block-device-efi-4k images (default 512)' },
   },
   additionalProperties: false,
 };
