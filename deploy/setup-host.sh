@@ -20,6 +20,7 @@ PACKAGES=(
   pigz                 # parallel gzip for tgz outputs
   openssl              # test certificates for ZooKeeper TLS
   xfsprogs             # xfs root filesystems (DIB FS_TYPE=xfs)
+  lvm2                 # the lvm block-device plugin (metadata only: no device-mapper needed)
   python3-kazoo        # interop tests with the Python ZooKeeper client
   glance-api           # a real Glance for the OpenStack provider tests (started on 127.0.0.1 by the tests)
   curl                 # the upload benchmark compares against curl -T

@@ -19,6 +19,7 @@ import { parseDibSize, parseImageSize, parsePercent } from './block-device/sizes
 import { writeFstab } from './block-device/fstab.js';
 import { writePartitionTable } from './block-device/partition-table.js';
 import { makeFilesystems } from './block-device/make-filesystems.js';
+import { createLvm, placeFilesystems } from './block-device/lvm-create.js';
 import { planGrub } from './bootloader/grub-plan.js';
 import { prepareGrub, writeBiosBootCode } from './bootloader/install-grub.js';
 import { needsDiskImage } from './outputs/formats.js';
@@ -85,7 +86,8 @@ async function buildDisk(request: AssemblyRequest, ctx: ToolContext, plan: DiskP
   if (plan.table) await writePartitionTable({ ...ctx, resources: request.resources }, image, plan.table, plan.sectorSize);
   // Deepest mount points first, root last: the order does not matter for correctness
   // (each filesystem has its own byte range), but small filesystems fail fast.
-  const ordered = [...plan.filesystems].sort((a, b) => (b.mountPoint ?? '').length - (a.mountPoint ?? '').length);
+  const filesystems = plan.lvm ? placeFilesystems(plan.filesystems, await createLvm({ ...ctx, resources: request.resources }, image, { ...plan, lvm: plan.lvm })) : plan.filesystems;
+  const ordered = [...filesystems].sort((a, b) => (b.mountPoint ?? '').length - (a.mountPoint ?? '').length);
   await makeFilesystems({ ...ctx, resources: request.resources, workDir: request.workDir, sectorSize: plan.sectorSize }, image, request.rootDir, ordered);
   if (grub?.bios && coreImg) await writeBiosBootCode(image, coreImg, grub.bios.coreSector);
 }

@@ -155,6 +155,35 @@ describe('disk plan', () => {
     expect(() => planDisk(mbr, 64 * MIB, ROOT, uuid, '4096')).toThrow('an MBR partition table needs 512-byte sectors (block_size 4096): use label gpt');
   });
 
+  it('block-device-efi-lvm: DIB’s layout, filesystems on logical volumes placed at build time', async () => {
+    expect(defaultLayout(['vm', 'block-device-efi-lvm'])).toBe('efi-lvm');
+    const plan = planDisk(await layoutNodes(['vm', 'block-device-efi-lvm']), 42 * 1024 * MIB, ROOT, uuid);
+    expect(plan.lvm?.pvs.map((p) => [p.name, p.partition.name, p.options])).toEqual([['pv', 'root', ['--force']]]);
+    expect(plan.lvm?.vgs).toEqual([{ name: 'vg', pvs: ['pv'], options: ['--force'] }]);
+    expect(plan.lvm?.lvs.map((l) => [l.name, l.vg, l.extents])).toEqual([['lv_root', 'vg', '23%VG'], ['lv_var', 'vg', '57%VG'], ['lv_home', 'vg', '20%VG']]);
+    expect(plan.filesystems.map((f) => [f.label, f.type, f.mountPoint, f.lv])).toEqual([
+      ['MKFS_ESP', 'vfat', '/boot/efi', undefined],
+      ['img-rootfs', 'xfs', '/', 'lv_root'],
+      ['fs_var', 'xfs', '/var', 'lv_var'],
+      ['fs_home', 'xfs', '/home', 'lv_home'],
+    ]);
+  });
+
+  it('lvm config errors use DIB’s words', () => {
+    const lvm = (body: string) => () => planDisk(parseBlockDeviceConfig(`
+- local_loop: {name: image0}
+- partitioning: {base: image0, label: gpt, partitions: [{name: root, size: 100%}]}
+- lvm:
+    name: lvm
+    base: [root]
+${body}`), 100 * MIB, ROOT, uuid);
+    expect(lvm('    pvs: [{name: pv, base: root}]\n    vgs: [{name: vg, base: [nope]}]\n    lvs: [{name: lv, base: vg, size: 8M}]')).toThrow('DIB_BLOCK_DEVICE_CONFIG: lvm: base:nope in vgs does not match a valid pvs');
+    expect(lvm('    pvs: [{name: pv, base: root}]\n    vgs: [{name: vg, base: [pv]}]\n    lvs: [{name: lv, base: vg}]')).toThrow("DIB_BLOCK_DEVICE_CONFIG: lvm: Missing 'size' or 'extents' in lvs config");
+    expect(lvm('    pvs: [{name: pv, base: root}]\n    vgs: [{name: vg, base: [pv]}]\n    lvs: [{name: lv, base: other, size: 8M}]')).toThrow('DIB_BLOCK_DEVICE_CONFIG: lvm: base:other in lvs does not match a valid vg');
+    expect(lvm('    pvs: [{name: pv, base: root}]\n    vgs: [{name: "v g", base: [pv]}]\n    lvs: [{name: lv, base: "v g", size: 8M}]')).toThrow('"v g" is not a valid LVM name');
+    expect(lvm('    pvs: [{name: pv, base: root}]\n    vgs: [{name: vg, base: [pv]}]')).toThrow("DIB_BLOCK_DEVICE_CONFIG: lvm: Lvm config needs 'lvs'");
+  });
+
   it('swap areas: planned without a mount, refused with one', () => {
     const config = (mount: string) => parseBlockDeviceConfig(`
 - local_loop: {name: image0}

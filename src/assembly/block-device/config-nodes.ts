@@ -38,14 +38,15 @@ function recurse(entry: unknown, parentBase: string | undefined): ConfigNode[] {
   const [plugin, raw] = Object.entries(entry)[0] as [string, unknown];
   if (!isPlugin(plugin)) throw bad(`unknown plugin "${plugin}" (known: ${PLUGINS.join(', ')})`);
   const body = isMap(raw) ? raw : {};
-  const base = typeof body.base === 'string' ? body.base : parentBase;
+  // lvm's base is a list of partitions (its pvs name the real bases); it keeps it as an option
+  const base = typeof body.base === 'string' ? body.base : Array.isArray(body.base) ? undefined : parentBase;
   const name = typeof body.name === 'string' ? body.name : base !== undefined ? `${plugin}_${base}` : plugin;
   const out: ConfigNode[] = [];
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (isPlugin(key)) out.push(...recurse({ [key]: value }, name));
     else if (key === 'partitions' && Array.isArray(value)) options.partitions = value.map((p) => partition(p, out));
-    else if (key !== 'name' && key !== 'base') options[key] = value;
+    else if (key !== 'name' && (key !== 'base' || Array.isArray(value))) options[key] = value;
   }
   return [{ plugin, name, ...(base !== undefined ? { base } : {}), options }, ...out];
 }
@@ -70,9 +71,18 @@ function checkGraph(nodes: ConfigNode[]): void {
   for (const node of nodes) {
     add(node.name);
     for (const p of (node.options.partitions as Array<{ name: string }> | undefined) ?? []) add(p.name);
+    // lvm: its physical volumes, volume groups and logical volumes are nodes too (mkfs bases on an lv)
+    for (const key of ['pvs', 'vgs', 'lvs']) {
+      const list = node.plugin === 'lvm' ? node.options[key] : undefined;
+      if (list !== undefined && !Array.isArray(list)) throw bad(`lvm "${node.name}": ${key} must be a list`);
+      for (const item of (list as unknown[] | undefined) ?? []) {
+        if (!isMap(item) || typeof item.name !== 'string') throw bad(`lvm "${node.name}": every entry of ${key} needs a name`);
+        add(item.name);
+      }
+    }
   }
   for (const node of nodes) {
-    if (node.plugin === 'local_loop') continue;
+    if (node.plugin === 'local_loop' || node.plugin === 'lvm') continue;
     if (node.base === undefined) throw bad(`${node.plugin} "${node.name}" has no base`);
     if (!names.has(node.base)) throw bad(`${node.plugin} "${node.name}": base "${node.base}" is not defined`);
   }

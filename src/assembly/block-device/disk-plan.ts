@@ -9,6 +9,7 @@ import type { ConfigNode } from './config-nodes.js';
 import { parseDibSize, parsePercent } from './sizes.js';
 import { gptTypeGuid } from './partition-types.js';
 import { planMbrPartitions, type MbrExtended } from './mbr-layout.js';
+import { planLvm, type LvmPlan } from './lvm-plan.js';
 
 export const SECTOR = 512;
 export type SectorSize = 512 | 4096;
@@ -45,6 +46,8 @@ export interface FilesystemPlan {
   size: number;
   /** the partition it lives in, if any */
   partition?: PartitionPlan;
+  /** the logical volume it lives in, if any: offset and size are set when LVM has placed it */
+  lv?: string;
   mountPoint?: string;
   fstab?: FstabEntry;
 }
@@ -54,6 +57,8 @@ export interface DiskPlan {
   /** logical sector size: partition sectors count in it (local_loop block_size / DIB_BLOCK_SIZE) */
   sectorSize: SectorSize;
   table?: PartitionTable;
+  /** the lvm plugin's volumes (their filesystems are placed once LVM has allocated them) */
+  lvm?: LvmPlan;
   filesystems: FilesystemPlan[];
 }
 
@@ -81,9 +86,6 @@ export function rootFsType(nodes: readonly ConfigNode[], root: RootParams): stri
 
 /** `blockSize`: DIB_BLOCK_SIZE, which overrides the local_loop's block_size. */
 export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: RootParams, newUuid: () => string, blockSize?: string): DiskPlan {
-  for (const n of nodes) {
-    if (n.plugin === 'lvm') throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'block-device plugin lvm is not supported by Kiln yet');
-  }
   const loops = nodes.filter((n) => n.plugin === 'local_loop');
   if (loops.length !== 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', `exactly one local_loop image is supported, found ${loops.length}`);
   const loop = loops[0] as ConfigNode;
@@ -93,11 +95,12 @@ export function planDisk(nodes: readonly ConfigNode[], sizeBytes: number, root: 
   const parts = nodes.filter((n) => n.plugin === 'partitioning');
   if (parts.length > 1) throw new AssemblyError('KILN_ASSEMBLY_UNSUPPORTED', 'only one partitioning node is supported');
   const table = parts[0] ? planPartitions(parts[0], sizeBytes, sectorSize) : undefined;
+  const lvm = planLvm(nodes, table?.partitions ?? []);
   const filesystems = nodes
     .filter((n) => n.plugin === 'mkfs')
-    .map((mkfs) => planFilesystem(mkfs, nodes, loop.name, sizeBytes, sectorSize, table?.partitions ?? [], root, newUuid));
+    .map((mkfs) => planFilesystem(mkfs, nodes, loop.name, sizeBytes, sectorSize, table?.partitions ?? [], lvm, root, newUuid));
   checkLabels(filesystems);
-  return { sizeBytes, sectorSize, ...(table ? { table } : {}), filesystems };
+  return { sizeBytes, sectorSize, ...(table ? { table } : {}), ...(lvm ? { lvm } : {}), filesystems };
 }
 
 function parseSectorSize(value: unknown, what: string): SectorSize {
@@ -155,6 +158,7 @@ function planFilesystem(
   sizeBytes: number,
   sectorSize: SectorSize,
   partitions: PartitionPlan[],
+  lvm: LvmPlan | undefined,
   root: RootParams,
   newUuid: () => string,
 ): FilesystemPlan {
@@ -167,7 +171,8 @@ function planFilesystem(
   if (type === 'vfat') label = label.toUpperCase();
   const opts = typeof o.opts === 'string' ? o.opts : isRoot ? root.opts : '';
   const partition = partitions.find((p) => p.name === mkfs.base);
-  if (!partition && mkfs.base !== loopName) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: base ${String(mkfs.base)} is neither the image nor a partition`);
+  const lv = lvm?.lvs.find((l) => l.name === mkfs.base);
+  if (!partition && !lv && mkfs.base !== loopName) throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `mkfs ${mkfs.name}: base ${String(mkfs.base)} is neither the image, a partition nor a logical volume`);
   const mount = nodes.find((n) => n.plugin === 'mount' && n.base === mkfs.name);
   const fstab = mount && nodes.find((n) => n.plugin === 'fstab' && n.base === mount.name);
   const mountPoint = mount && typeof mount.options.mount_point === 'string' ? mount.options.mount_point : undefined;
@@ -180,8 +185,9 @@ function planFilesystem(
     uuid: typeof o.uuid === 'string' ? o.uuid : newUuid(),
     opts: opts.split(/\s+/).filter(Boolean),
     offset: partition ? partition.startSector * sectorSize : 0,
-    size: partition ? partition.sizeSectors * sectorSize : sizeBytes,
+    size: partition ? partition.sizeSectors * sectorSize : lv ? 0 : sizeBytes,
     ...(partition ? { partition } : {}),
+    ...(lv ? { lv: lv.name } : {}),
     ...(mountPoint ? { mountPoint } : {}),
     ...(fstab
       ? {

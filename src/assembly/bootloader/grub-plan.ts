@@ -16,6 +16,8 @@ export interface GrubPlan {
   rootFs: FilesystemPlan;
   /** /boot as GRUB sees it on bootFs */
   bootPath: string;
+  /** /boot may be on a logical volume: GRUB needs its lvm module (DIB always adds it) */
+  lvm: boolean;
 }
 
 /** undefined: no bootloader (DIB: "No bootloader installation will occur" without a partitioned disk). */
@@ -44,5 +46,5 @@ export function planGrub(disk: DiskPlan, elements: readonly string[]): GrubPlan 
       ? 'GPT layout without a BIOS boot partition (EF02) or an ESP at /boot/efi: nowhere to install GRUB'
       : `a ${disk.sectorSize}-byte-sector disk boots through UEFI only, and this layout has no ESP at /boot/efi`);
   }
-  return { ...(bios ? { bios } : {}), ...(esp ? { efi: { esp } } : {}), bootFs, rootFs, bootPath: separateBoot ? '' : '/boot' };
+  return { ...(bios ? { bios } : {}), ...(esp ? { efi: { esp } } : {}), bootFs, rootFs, bootPath: separateBoot ? '' : '/boot', lvm: disk.lvm !== undefined };
 }

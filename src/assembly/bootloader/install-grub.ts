@@ -26,7 +26,7 @@ export async function prepareGrub(ctx: ToolContext, rootDir: string, workDir: st
   await writeFile(join(grubDir, 'grub.cfg'), cfg);
   const early = join(workDir, 'grub-early.cfg');
   await writeFile(early, renderEarlyConfig(plan.bootFs.label, plan.bootPath));
-  const modules = [...BASE_MODULES, FS_MODULE[plan.bootFs.type] ?? 'ext2'];
+  const modules = [...BASE_MODULES, ...(plan.lvm ? ['lvm'] : []), FS_MODULE[plan.bootFs.type] ?? 'ext2'];
   let coreImg: string | undefined;
   if (plan.bios) {
     await cp(join(GRUB_LIB, 'i386-pc'), join(grubDir, 'i386-pc'), { recursive: true });
