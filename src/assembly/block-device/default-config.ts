@@ -58,7 +58,8 @@ const GPT = `
             ${FSTAB_ROOT}
 `;
 
-const EFI = `
+/** The GPT head of DIB's efi layouts: the ESP at /boot/efi and the BIOS boot partition. */
+const ESP_AND_BSP = `
 - local_loop:
     name: image0
 - partitioning:
@@ -77,7 +78,9 @@ const EFI = `
               fsck-passno: 2
       - name: BSP
         type: 'EF02'
-        size: 8MiB
+        size: 8MiB`;
+
+const EFI = `${ESP_AND_BSP}
       - name: root
         type: '8300'
         size: 100%
@@ -91,26 +94,7 @@ const EFI = `
 const EFI_4K = EFI.replace('    name: image0\n', '    name: image0\n    block_size: 4096\n').replace('size: 550MiB', 'size: 500MiB');
 
 /** block-device-efi-lvm, as DIB's element: ESP, BIOS boot, a 40G PV holding root, /var and /home (xfs). */
-const EFI_LVM = `
-- local_loop:
-    name: image0
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 550MiB
-        mkfs:
-          type: vfat
-          mount:
-            mount_point: /boot/efi
-            fstab:
-              options: "defaults"
-              fsck-passno: 2
-      - name: BSP
-        type: 'EF02'
-        size: 8MiB
+const EFI_LVM = `${ESP_AND_BSP}
       - name: root
         flags: [ boot ]
         size: 40G
