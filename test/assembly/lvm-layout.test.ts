@@ -8,12 +8,9 @@
  * attached, and the host's LVM never sees the volume group.
  */
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { assembleImage } from '../../src/assembly/assemble.js';
 import type { AssemblyResult } from '../../src/assembly/types.js';
 import { makeScratch, type Scratch } from './support/scratch.js';
-import { makeTinyTree } from './support/tiny-tree.js';
+import { assembleCustomLayout } from './support/custom-layout.js';
 import { MemoryTracker } from './support/memory-tracker.js';
 
 const VG = `kilntest${process.pid}`;
@@ -77,20 +74,7 @@ describe('lvm plugin without device-mapper', () => {
 
   beforeAll(async () => {
     scratch = await makeScratch('lvm');
-    await makeTinyTree(scratch.root, { withKernel: true });
-    await mkdir(join(scratch.root, 'var/lib'), { recursive: true });
-    await writeFile(join(scratch.root, 'var/lib/marker'), 'in var\n');
-    result = await assembleImage({
-      rootDir: scratch.root,
-      outputBase: join(scratch.out, 'lvm'),
-      formats: ['raw'],
-      elements: ['fake-os', 'vm', 'block-device-gpt'],
-      env: { DIB_BLOCK_DEVICE_CONFIG: CONFIG },
-      checksums: [],
-      workDir: scratch.work,
-      resources: tracker,
-      log: () => {},
-    });
+    result = await assembleCustomLayout(scratch, tracker, 'lvm', ['fake-os', 'vm', 'block-device-gpt'], CONFIG);
     const dump = JSON.parse((await execa('sfdisk', ['--json', result.outputs.raw as string])).stdout) as { partitiontable: { partitions: SfdiskPartition[] } };
     pvPartition = dump.partitiontable.partitions[1] as SfdiskPartition;
   }, 120_000);

@@ -5,12 +5,9 @@
  * first EBR. Inspected with sfdisk, e2fsck and debugfs at each offset.
  */
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { assembleImage } from '../../src/assembly/assemble.js';
 import type { AssemblyResult } from '../../src/assembly/types.js';
 import { makeScratch, type Scratch } from './support/scratch.js';
-import { makeTinyTree } from './support/tiny-tree.js';
+import { assembleCustomLayout } from './support/custom-layout.js';
 import { MemoryTracker } from './support/memory-tracker.js';
 
 const CONFIG = `
@@ -50,20 +47,7 @@ describe('MBR with logical partitions (DIB’s extended chain)', () => {
 
   beforeAll(async () => {
     scratch = await makeScratch('mbr-logical');
-    await makeTinyTree(scratch.root, { withKernel: true });
-    await mkdir(join(scratch.root, 'var/lib'), { recursive: true });
-    await writeFile(join(scratch.root, 'var/lib/marker'), 'in var\n');
-    result = await assembleImage({
-      rootDir: scratch.root,
-      outputBase: join(scratch.out, 'logical'),
-      formats: ['raw'],
-      elements: ['fake-os', 'vm'],
-      env: { DIB_BLOCK_DEVICE_CONFIG: CONFIG },
-      checksums: [],
-      workDir: scratch.work,
-      resources: tracker,
-      log: () => {},
-    });
+    result = await assembleCustomLayout(scratch, tracker, 'logical', ['fake-os', 'vm'], CONFIG);
     const dump = JSON.parse((await execa('sfdisk', ['--json', result.outputs.raw as string])).stdout) as { partitiontable: { label: string; partitions: SfdiskPartition[] } };
     expect(dump.partitiontable.label).toBe('dos');
     parts = Object.fromEntries(dump.partitiontable.partitions.map((p) => [Number(/(\d+)$/.exec(p.node)?.[1]), p]));
