@@ -59,7 +59,22 @@ async function createVolumes(ctx: LvmContext, plan: DiskPlan & { lvm: LvmPlan },
     await lvm('lvcreate', ['-an', '-Zn', '--name', lv.name, ...amount, ...lv.options, lv.vg]);
   }
   const offsets = Object.fromEntries(plan.lvm.pvs.map((pv) => [devices[pv.name] as string, pv.partition.startSector * plan.sectorSize]));
-  return placement(await reports(lvm), offsets);
+  const placed = placement(await reports(lvm), offsets);
+  await deactivateIfAutoActivated(ctx, Object.values(devices), plan.lvm);
+  return placed;
+}
+
+/**
+ * On a host WITH device-mapper, udev's LVM rules may auto-activate a volume
+ * group the moment its PV signature appears on our loop device; the VG would
+ * then hold the loop busy and show up among the host's volumes. Deactivate
+ * ours (only ours: same device filter) before the loops are detached. On
+ * hosts without device-mapper there is nothing to deactivate and the
+ * command's failure is expected and ignored.
+ */
+async function deactivateIfAutoActivated(ctx: LvmContext, devices: readonly string[], plan: LvmPlan): Promise<void> {
+  const lvm = lvmRunner({ ...ctx, log: () => {} }, devices, true);
+  for (const vg of plan.vgs) await lvm('vgchange', ['-an', vg.name]).catch(() => undefined);
 }
 
 interface Reports {
@@ -102,8 +117,8 @@ export function placement(r: Reports, partitionOffsets: Record<string, number>):
 
 type LvmRunner = (command: string, args: string[]) => Promise<string>;
 
-function lvmRunner(ctx: ToolContext, devices: readonly string[]): LvmRunner {
+function lvmRunner(ctx: ToolContext, devices: readonly string[], allowActivation = false): LvmRunner {
   const filter = [...devices.map((d) => `"a|^${d}$|"`), '"r|.*|"'].join(', ');
-  const config = `devices { filter = [ ${filter} ] global_filter = [ ${filter} ] use_devicesfile = 0 hints = "none" } global { activation = 0 } backup { backup = 0 archive = 0 }`;
+  const config = `devices { filter = [ ${filter} ] global_filter = [ ${filter} ] use_devicesfile = 0 hints = "none" } global { activation = ${allowActivation ? 1 : 0} } backup { backup = 0 archive = 0 }`;
   return (command, args) => runTool(ctx, command, ['--config', config, ...args], { env: { LVM_SUPPRESS_FD_WARNINGS: '1' } });
 }
