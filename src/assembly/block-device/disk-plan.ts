@@ -6,7 +6,7 @@
  */
 import { AssemblyError } from '../assembly-error.js';
 import type { ConfigNode } from './config-nodes.js';
-import { parseDibSize, parsePercent } from './sizes.js';
+import { parseDibSize, partitionBytes } from './sizes.js';
 import { gptTypeGuid } from './partition-types.js';
 import { planMbrPartitions, type MbrExtended } from './mbr-layout.js';
 import { planLvm, type LvmPlan } from './lvm-plan.js';
@@ -131,8 +131,7 @@ function planGptPartitions(raw: ReadonlyArray<Record<string, unknown>>, sizeByte
   return raw.map((p, i): PartitionPlan => {
     const what = `partition ${String(p.name)}`;
     const avail = end - cursor;
-    const pct = parsePercent(p.size as string | number | undefined);
-    let size = pct !== undefined ? Math.floor((avail * pct) / 100) : parseDibSize((p.size as string | number | undefined) ?? '100%', `${what} size`);
+    let size = partitionBytes(p.size as string | number | undefined, avail, `${what} size`);
     size = size >= align ? Math.floor(size / align) * align : Math.floor(size / sectorSize) * sectorSize;
     if (size <= 0 || cursor + size > end) {
       throw new AssemblyError('KILN_ASSEMBLY_TOO_SMALL', `The requested size of the image is smaller than the block device configuration (${what} does not fit in ${sizeBytes} bytes)`);

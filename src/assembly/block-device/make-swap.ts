@@ -5,10 +5,11 @@
  * is copied to the partition's offset. Label and UUID as DIB passes them
  * (`-L`, `-U`).
  */
-import { open, rm, truncate, writeFile } from 'node:fs/promises';
+import { rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilesystemPlan } from './disk-plan.js';
 import { runTool, type ToolContext } from '../run-tool.js';
+import { readAt, writeAt } from '../image-bytes.js';
 
 const HEADER_BYTES = 64 * 1024;
 
@@ -18,19 +19,8 @@ export async function makeSwap(ctx: ToolContext & { workDir: string }, image: st
     await writeFile(scratch, '');
     await truncate(scratch, fs.size);
     await runTool(ctx, 'mkswap', ['-L', fs.label, '-U', fs.uuid, ...fs.opts, scratch]);
-    const header = Buffer.alloc(Math.min(HEADER_BYTES, fs.size));
-    const src = await open(scratch, 'r');
-    try {
-      await src.read(header, 0, header.length, 0);
-    } finally {
-      await src.close();
-    }
-    const dst = await open(image, 'r+');
-    try {
-      await dst.write(header, 0, header.length, fs.offset);
-    } finally {
-      await dst.close();
-    }
+    const header = await readAt(scratch, 0, Math.min(HEADER_BYTES, fs.size));
+    await writeAt(image, [{ offset: fs.offset, bytes: header }]);
   } finally {
     await rm(scratch, { force: true });
   }

@@ -12,7 +12,7 @@
  *    rounded, the next one starts at the next alignment boundary.
  */
 import { AssemblyError } from '../assembly-error.js';
-import { parseDibSize, parsePercent } from './sizes.js';
+import { partitionBytes } from './sizes.js';
 import { mbrTypeByte } from './partition-types.js';
 import type { PartitionPlan } from './disk-plan.js';
 
@@ -54,8 +54,7 @@ export function planMbrPartitions(raw: ReadonlyArray<Record<string, unknown>>, s
     for (const f of flags) if (f !== 'boot' && f !== 'primary') throw new AssemblyError('KILN_ASSEMBLY_BAD_CONFIG', `Unknown flag [${f}] in partitioning for [${name}]`);
     const primary = flags.includes('primary');
     const free = sizeBytes - (nextFree + alignBlocks) * MBR_SECTOR;
-    const pct = parsePercent(p.size as string | number | undefined);
-    const bytes = pct !== undefined ? Math.floor((free * pct) / 100) : parseDibSize((p.size as string | number | undefined) ?? '100%', `${what} size`);
+    const bytes = partitionBytes(p.size as string | number | undefined, free, `${what} size`);
     const lengthBlocks = Math.floor(bytes / MBR_SECTOR);
     const base = { name, type: mbrTypeByte(p.type, what), bootable: flags.includes('boot') };
 

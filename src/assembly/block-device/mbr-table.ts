@@ -11,7 +11,7 @@
  * below cylinder 1023 — clearly a bug (nothing reads CHS today, but fdisk
  * warns); Kiln packs bits 8-9 of the cylinder into bits 6-7 as the format says.
  */
-import { open } from 'node:fs/promises';
+import { writeAt, type ByteWrite } from '../image-bytes.js';
 import type { PartitionPlan } from './disk-plan.js';
 import { MBR_EXTENDED_CHS, MBR_EXTENDED_LBA, MBR_SECTOR, type MbrExtended } from './mbr-layout.js';
 
@@ -24,20 +24,15 @@ export interface MbrTable {
   extended?: MbrExtended;
 }
 
-export interface SectorWrite {
-  sector: number;
-  bytes: Buffer;
-}
-
-/** Every sector to write, sector 0 first. */
-export function encodeMbr(table: MbrTable, diskId: number): SectorWrite[] {
+/** Every sector to write (MBR first, then the EBRs), with its byte offset. */
+export function encodeMbr(table: MbrTable, diskId: number): Array<ByteWrite & { bytes: Buffer }> {
   const mbr = emptyRecord();
   mbr.writeUInt32LE(diskId >>> 0, 440);
   const primaries = table.partitions.filter((p) => p.ebrSector === undefined);
   for (const p of primaries) writeEntry(mbr, p.index - 1, p.bootable, p.type, p.startSector, p.sizeSectors);
   const ext = table.extended;
   if (ext) writeEntry(mbr, ext.index - 1, false, MBR_EXTENDED_LBA, ext.startSector, ext.sizeSectors);
-  const writes: SectorWrite[] = [{ sector: 0, bytes: mbr }];
+  const writes: Array<ByteWrite & { bytes: Buffer }> = [{ offset: 0, bytes: mbr }];
   const logicals = table.partitions.filter((p) => p.ebrSector !== undefined);
   logicals.forEach((p, i) => {
     const ebrSector = p.ebrSector as number;
@@ -51,18 +46,13 @@ export function encodeMbr(table: MbrTable, diskId: number): SectorWrite[] {
       const linkEnd = Math.ceil(nextEnd / ext.alignSectors) * ext.alignSectors;
       writeEntry(ebr, 1, false, MBR_EXTENDED_CHS, nextEbr - ext.startSector, linkEnd - nextEbr, ext.startSector);
     }
-    writes.push({ sector: ebrSector, bytes: ebr });
+    writes.push({ offset: ebrSector * MBR_SECTOR, bytes: ebr });
   });
   return writes;
 }
 
 export async function writeMbr(image: string, table: MbrTable, diskId: number): Promise<void> {
-  const fh = await open(image, 'r+');
-  try {
-    for (const w of encodeMbr(table, diskId)) await fh.write(w.bytes, 0, MBR_SECTOR, w.sector * MBR_SECTOR);
-  } finally {
-    await fh.close();
-  }
+  await writeAt(image, encodeMbr(table, diskId));
 }
 
 function emptyRecord(): Buffer {

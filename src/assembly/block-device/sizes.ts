@@ -26,6 +26,12 @@ export function parsePercent(spec: string | number | undefined): number | undefi
   return m ? Number(m[1]) : undefined;
 }
 
+/** A partition's `size`: `N%` of `available` bytes (rounded down), else an absolute size; absent = 100%. */
+export function partitionBytes(spec: string | number | undefined, available: number, what: string): number {
+  const pct = parsePercent(spec);
+  return pct !== undefined ? Math.floor((available * pct) / 100) : parseDibSize(spec ?? '100%', what);
+}
+
 /** `--image-size`: a plain number is GiB (DIB); `2048M`, `2G`, `2GiB` are binary. */
 export function parseImageSize(spec: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(spec);

@@ -5,13 +5,14 @@
  * patched boot.img, straight into the image file afterwards — what
  * grub-bios-setup would do; the EFI binary is built into the ESP's tree.
  */
-import { cp, mkdir, open, readFile, writeFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GrubPlan } from './grub-plan.js';
 import { findKernel } from './find-kernel.js';
 import { renderEarlyConfig, renderGrubConfig } from './grub-config.js';
 import { runTool, type ToolContext } from '../run-tool.js';
 import { AssemblyError } from '../assembly-error.js';
+import { writeAt } from '../image-bytes.js';
 
 const GRUB_LIB = '/usr/lib/grub';
 const BASE_MODULES = ['part_msdos', 'part_gpt', 'search', 'search_label', 'normal', 'linux', 'serial', 'terminal', 'configfile', 'echo', 'test', 'gzio'];
@@ -59,11 +60,5 @@ export async function writeBiosBootCode(image: string, coreImg: string, coreSect
   boot[DRIVE_CHECK] = 0x90;
   boot[DRIVE_CHECK + 1] = 0x90;
   core.writeBigUInt64LE(BigInt(coreSector + 1), BLOCKLIST_START);
-  const fh = await open(image, 'r+');
-  try {
-    await fh.write(boot, 0, 440, 0);
-    await fh.write(core, 0, core.length, coreSector * 512);
-  } finally {
-    await fh.close();
-  }
+  await writeAt(image, [{ offset: 0, bytes: boot.subarray(0, 440) }, { offset: coreSector * 512, bytes: core }]);
 }
