@@ -8,7 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const FSTAB_ROOT = `fstab:\n              options: "defaults"\n              fsck-passno: 1`;
+/** The root partition's mkfs (type, label and options come from FS_TYPE & co, §12.2). */
+const ROOT_MKFS = `        mkfs:
+          mount:
+            mount_point: /
+            fstab:
+              options: "defaults"
+              fsck-passno: 1`;
 
 const BARE = `
 - local_loop:
@@ -33,10 +39,7 @@ const MBR = `
       - name: root
         flags: [ boot, primary ]
         size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-            ${FSTAB_ROOT}
+${ROOT_MKFS}
 `;
 
 const GPT = `
@@ -52,10 +55,7 @@ const GPT = `
       - name: root
         type: '8300'
         size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-            ${FSTAB_ROOT}
+${ROOT_MKFS}
 `;
 
 /** The GPT head of DIB's efi layouts: the ESP at /boot/efi and the BIOS boot partition. */
@@ -84,10 +84,7 @@ const EFI = `${ESP_AND_BSP}
       - name: root
         type: '8300'
         size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-            ${FSTAB_ROOT}
+${ROOT_MKFS}
 `;
 
 /** block-device-efi-4k: the efi layout on 4 KiB logical sectors (ESP 500 MiB, as DIB's element). */
