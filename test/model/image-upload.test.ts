@@ -1,22 +1,12 @@
 import { execa } from 'execa';
 import { parseImageUpload, serializeImageUpload } from '../../src/model/image-upload.js';
 import type { ImageUpload } from '../../src/model/types.js';
+import { uploadData } from './fixtures.js';
 
 const LOCATION = { image: 'ubuntu', buildId: '3f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c', provider: 'cloud-1', id: '0000000001' };
 
 function upload(overrides: Partial<ImageUpload> = {}): ImageUpload {
-  return {
-    ...LOCATION,
-    state: 'ready',
-    stateTime: 1718000100.5,
-    externalId: 'a5c1-uuid',
-    externalName: 'ubuntu-1718000000',
-    format: 'qcow2',
-    username: 'zuul',
-    pythonPath: 'auto',
-    shellType: null,
-    ...overrides,
-  };
+  return { ...LOCATION, ...uploadData({ externalId: 'a5c1-uuid' }), ...overrides };
 }
 
 test('an upload serializes exactly as Python’s ImageUpload.toDict + json.dumps', async () => {
