@@ -200,6 +200,21 @@ describe('qcow2 writer inside writeOutputs', () => {
     expect(tracker.history.some((r) => r.kind === 'file' && r.path.endsWith('.qcow2.partial.spill'))).toBe(true);
   });
 
+  it('cancels at any moment, compressing or not, without taking the process down', async () => {
+    // Terminating a worker inside deflateRawSync aborts Node ("close before init"); the pool stops its
+    // workers between batches instead. Many cancels at spread-out moments would abort this jest worker.
+    const target = join(scratch.out, 'cancels.qcow2');
+    let cancelled = 0;
+    for (let i = 0; i < 24; i++) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), 2 + (i % 8) * 6);
+      await writeQcow2({ image: raw, target, settings: { version: 3, level: 6 }, hash: [], signal: abort.signal })
+        .then(() => undefined, (err: unknown) => { if (isKilnError(err, 'KILN_ASSEMBLY_CANCELLED')) cancelled++; else throw err; })
+        .finally(() => clearTimeout(timer));
+    }
+    expect(cancelled).toBeGreaterThan(0);
+  });
+
   it('falls back to qemu-img for an option it does not implement', async () => {
     const out = join(scratch.out, 'fallback');
     const tracker = new MemoryTracker();

@@ -2,6 +2,11 @@
  * A pool of compression worker threads (one per available CPU by default),
  * one batch in flight per worker, further batches queued. `destroy()` ends
  * every worker; a worker that dies or fails fails its batch.
+ *
+ * Workers are asked to stop and end between batches rather than being
+ * terminated: terminating a thread inside deflateRawSync aborts the whole
+ * process in Node's zlib cleanup ("close before init"). Only a worker that
+ * has not ended after STOP_GRACE_MS is terminated.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AssemblyError } from '../../assembly-error.js';
 import { kilnRoot } from '../../../pipeline/paths.js';
-import type { CompressRequest, CompressResponse, CompressWorkerConfig } from './compress-protocol.js';
+import type { CompressRequest, CompressResponse, CompressWorkerConfig, StopRequest } from './compress-protocol.js';
+import { once } from 'node:events';
 
 export type CompressedBatch = Extract<CompressResponse, { kind: 'done' }>;
 
@@ -50,7 +56,7 @@ export class CompressPool {
   async destroy(): Promise<void> {
     this.destroyed = true;
     for (const job of this.queue.splice(0)) job.reject(new AssemblyError('KILN_ASSEMBLY_CANCELLED', 'qcow2 compression pool is closed'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => stopWorker(s.worker)));
   }
 
   private dispatch(): void {
@@ -78,6 +84,21 @@ export class CompressPool {
     const error = new AssemblyError('KILN_ASSEMBLY_TOOL_FAILED', `qcow2 compression worker failed: ${(err as Error).message ?? String(err)}`, { cause: err });
     job?.reject(error);
     for (const queued of this.queue.splice(0)) queued.reject(error);
+  }
+}
+
+const STOP_GRACE_MS = 30_000;
+
+async function stopWorker(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // already ended
+  const ended = once(worker, 'exit');
+  const stop: StopRequest = { kind: 'stop' };
+  worker.postMessage(stop);
+  const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+  try {
+    await ended;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -10,9 +10,15 @@ export interface CompressWorkerConfig {
 
 /** Compress `count` guest clusters starting at `first`. */
 export interface CompressRequest {
+  kind?: 'batch';
   seq: number;
   first: number;
   count: number;
+}
+
+/** Finish the batch in hand (if any), then end the thread. */
+export interface StopRequest {
+  kind: 'stop';
 }
 
 export type CompressResponse =

@@ -12,7 +12,7 @@ import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import { AssemblyError } from '../../assembly-error.js';
-import type { CompressRequest, CompressResponse, CompressWorkerConfig } from './compress-protocol.js';
+import type { CompressRequest, CompressResponse, CompressWorkerConfig, StopRequest } from './compress-protocol.js';
 
 const config = workerData as CompressWorkerConfig;
 const port = parentPort;
@@ -20,7 +20,11 @@ if (!port) throw new AssemblyError('KILN_ASSEMBLY_TOOL_FAILED', 'compress-worker
 const fd = config.fd;
 const zero = Buffer.alloc(config.clusterSize);
 
-port.on('message', (req: CompressRequest) => {
+port.on('message', (req: CompressRequest | StopRequest) => {
+  if (req.kind === 'stop') {
+    port.close(); // nothing else keeps the thread alive: it ends between batches, never inside zlib
+    return;
+  }
   let res: CompressResponse;
   try {
     res = compressBatch(req);
