@@ -20,7 +20,11 @@ test('a failed build is cleaned up by the daemon’s cleanup cycle', async () =>
   const builder = await h.start({ cleanupIntervalSeconds: 0.5, cleanupCycle: undefined, cleanupDueDelayMs: 50 });
   const cleanups: unknown[] = [];
   builder.events.on('cleanup:finished', (e) => cleanups.push(e.report));
-  const [failed] = await waitFor('a failed build', () => h.store.getBuilds('fake-image', ['failed']));
+  // The failed record lives only until the next cleanup pass (50 ms later): learn its id from the
+  // daemon's event rather than by polling ZooKeeper, which can miss that window on a busy machine.
+  const finished: Array<{ id: string; state: string }> = [];
+  builder.events.on('build:finished', (e) => finished.push({ id: e.buildId, state: e.state }));
+  const [failed] = await waitFor('a failed build', () => finished.filter((b) => b.state === 'failed'));
   await waitFor('the failed build deleted', async () => (await h.store.getBuild('fake-image', failed!.id)) === null);
   await waitFor('its local files removed', async () => !(await readdir(h.imagesDir)).some((f) => f.includes(failed!.id)));
   expect(cleanups.length).toBeGreaterThan(0);
